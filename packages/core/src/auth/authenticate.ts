@@ -1,0 +1,54 @@
+// Authentication: from request headers to a key identity, or a 401 that never echoes the key.
+import { AgentWallError } from '../errors.js';
+import type { KeySettings } from '../options.js';
+import type { Store } from '../store/store.js';
+import { KeyRing, defaultKeyId, extractToken, sha256, type KeyIdentity } from './key-ring.js';
+
+type VerifyKey = (token: string) => KeySettings | boolean | null | undefined | Promise<KeySettings | boolean | null | undefined>;
+
+const ANONYMOUS: KeyIdentity = Object.freeze({ keyId: 'anonymous', isAdmin: false });
+
+/** Turns request headers into a {@link KeyIdentity}. */
+export class Authenticator {
+  constructor(
+    private readonly ring: KeyRing,
+    private readonly verifyKey: VerifyKey | undefined,
+    private readonly store: Store,
+    private readonly mode: 'keys' | 'none',
+  ) {}
+
+  /** Throws `invalid_api_key` (401) or `store_unavailable` (503, auth fails closed). */
+  async authenticate(headers: Record<string, string | string[] | undefined>): Promise<KeyIdentity> {
+    const token = extractToken(headers);
+    let identity: KeyIdentity | undefined;
+    if (token !== undefined) {
+      identity = this.ring.lookup(token);
+      if (!identity && this.verifyKey) {
+        const verdict = await this.verifyKey(token);
+        if (verdict) {
+          const settings = verdict === true ? {} : verdict;
+          identity = { ...settings, keyId: settings.name ?? defaultKeyId(sha256(token).toString('hex')), isAdmin: false };
+        }
+      }
+    }
+    if (!identity) {
+      if (this.mode === 'none') return ANONYMOUS;
+      throw new AgentWallError(
+        'invalid_api_key',
+        token === undefined
+          ? 'Missing API key. Pass it as "Authorization: Bearer <key>".'
+          : 'Incorrect API key provided. Check the key and that it has not been revoked.',
+      );
+    }
+    if (!identity.isAdmin) {
+      let revoked: boolean;
+      try {
+        revoked = await this.store.isRevoked(identity.keyId);
+      } catch {
+        throw new AgentWallError('store_unavailable', 'AgentWall cannot reach its store to check the key; try again shortly.');
+      }
+      if (revoked) throw new AgentWallError('invalid_api_key', 'Incorrect API key provided. Check the key and that it has not been revoked.');
+    }
+    return identity;
+  }
+}

@@ -1,0 +1,75 @@
+// Options resolved once at construction into the private config every request reads.
+import { Authenticator } from './auth/authenticate.js';
+import { KeyRing } from './auth/key-ring.js';
+import { Upstreams } from './forward/upstreams.js';
+import { parseOptions, type AgentWallOptions, type Logger, type UpstreamOptions } from './options.js';
+import { MemoryStore } from './store/memory-store.js';
+import type { Store } from './store/store.js';
+
+/** Everything a request needs, built once. */
+export interface AgentWallConfig {
+  options: ReturnType<typeof parseOptions>;
+  store: Store;
+  ownsStore: boolean;
+  auth: Authenticator;
+  upstreams: Upstreams;
+  logger: Logger;
+  now: () => number;
+  maxBodyBytes: number;
+  maxSteps: number;
+  runTtlMs: number;
+}
+
+const DEFAULT_UPSTREAM = 'https://api.openai.com/v1';
+
+/** Splits `AGENTWALL_API_KEYS` (comma-separated) into keys. */
+function envKeys(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter((k) => k.length > 0);
+}
+
+/**
+ * Validates options and builds the config. Throws `TypeError` naming the bad option, and refuses to
+ * start without keys unless `auth: "none"` is given.
+ */
+export function resolveConfig(input: AgentWallOptions | undefined): AgentWallConfig {
+  const options = parseOptions(input);
+  const env = options.env ?? process.env;
+
+  const keys: Array<{ key?: string; keyHash?: string; name?: string }> = [...options.keys];
+  if (keys.length === 0) for (const key of envKeys(env['AGENTWALL_API_KEYS'])) keys.push({ key });
+  const adminKey = options.adminKey ?? (env['AGENTWALL_ADMIN_KEY'] || undefined);
+  if (options.auth === 'keys' && keys.length === 0 && !options.verifyKey) {
+    throw new TypeError(
+      'AgentWall: no API keys configured. Pass `keys`, set AGENTWALL_API_KEYS, or give `verifyKey`. ' +
+        'To run without authentication (never on a network you do not trust), pass `auth: "none"`.',
+    );
+  }
+
+  let upstreamList: UpstreamOptions[];
+  if (options.upstreams) {
+    if (options.upstream) throw new TypeError('AgentWall: invalid option `upstream`: give either `upstream` or `upstreams`, not both');
+    upstreamList = options.upstreams;
+  } else {
+    const u = options.upstream ?? { url: DEFAULT_UPSTREAM };
+    upstreamList = [{ ...u, apiKey: u.apiKey ?? (env['OPENAI_API_KEY'] || undefined) }];
+  }
+
+  const store = options.store ?? new MemoryStore({ maxRuns: options.maxRunsInMemory });
+  const logger = options.logger ?? console;
+  const ring = new KeyRing(keys, adminKey);
+  return {
+    options,
+    store,
+    ownsStore: options.store === undefined,
+    auth: new Authenticator(ring, options.verifyKey as never, store, options.auth),
+    upstreams: new Upstreams(upstreamList, options.timeouts),
+    logger,
+    now: (options.now as (() => number) | undefined) ?? Date.now,
+    maxBodyBytes: options.maxBodyBytes,
+    maxSteps: options.maxSteps,
+    runTtlMs: options.runTtlMs,
+  };
+}

@@ -1,0 +1,113 @@
+// One error type for everything AgentWall refuses, and the one table from error code to HTTP status.
+
+/** Every error code AgentWall itself produces (SPEC section 4). */
+export type AgentWallErrorCode =
+  | 'invalid_json'
+  | 'dlp_blocked'
+  | 'invalid_api_key'
+  | 'forbidden'
+  | 'run_killed'
+  | 'run_not_found'
+  | 'not_found'
+  | 'request_too_large'
+  | 'validation_error'
+  | 'loop_detected'
+  | 'budget_exceeded'
+  | 'step_limit_exceeded'
+  | 'model_not_allowed'
+  | 'upstream_unavailable'
+  | 'store_unavailable'
+  | 'upstream_timeout';
+
+/** The HTTP status of each code. A single table, so no handler maps errors on its own. */
+export const ERROR_STATUS: Readonly<Record<AgentWallErrorCode, number>> = {
+  invalid_json: 400,
+  dlp_blocked: 400,
+  invalid_api_key: 401,
+  forbidden: 403,
+  run_killed: 403,
+  model_not_allowed: 403,
+  run_not_found: 404,
+  not_found: 404,
+  request_too_large: 413,
+  validation_error: 422,
+  loop_detected: 429,
+  budget_exceeded: 429,
+  step_limit_exceeded: 429,
+  upstream_unavailable: 502,
+  store_unavailable: 503,
+  upstream_timeout: 504,
+};
+
+/** Blocks that a retry cannot fix: answered with `x-should-retry: false` so OpenAI SDKs do not retry them. */
+const NO_RETRY: ReadonlySet<AgentWallErrorCode> = new Set<AgentWallErrorCode>([
+  'loop_detected',
+  'budget_exceeded',
+  'step_limit_exceeded',
+  'run_killed',
+  'dlp_blocked',
+  'model_not_allowed',
+]);
+
+/** One entry of FastAPI's 422 `detail` list. */
+export interface ValidationIssue {
+  loc: (string | number)[];
+  msg: string;
+  type: string;
+}
+
+/**
+ * The error AgentWall answers with. `extra` fields are added to the error object `E` of SPEC section 4.
+ *
+ * @example
+ * throw new AgentWallError('run_killed', 'Run r1 was killed', { run_id: 'r1', reason: 'manual' });
+ */
+export class AgentWallError extends Error {
+  readonly code: AgentWallErrorCode;
+  readonly status: number;
+  readonly extra: Readonly<Record<string, unknown>>;
+  /** Only for `validation_error`: FastAPI-style detail list. */
+  readonly issues: readonly ValidationIssue[] | undefined;
+  /** Extra response headers (for example `retry-after`). */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Always true: the message is written for the client and holds no secret. */
+  readonly expose = true;
+
+  constructor(
+    code: AgentWallErrorCode,
+    message: string,
+    extra: Record<string, unknown> = {},
+    options: { issues?: ValidationIssue[]; headers?: Record<string, string> } = {},
+  ) {
+    super(message);
+    this.name = 'AgentWallError';
+    this.code = code;
+    this.status = ERROR_STATUS[code];
+    this.extra = extra;
+    this.issues = options.issues;
+    this.headers = options.headers ?? {};
+  }
+
+  /** The OpenAI-style error object `E`. */
+  toErrorObject(): Record<string, unknown> {
+    return { type: this.code, code: this.code, message: this.message, param: null, ...this.extra };
+  }
+
+  /** The response body: `{"error": E, "detail": {"error": E}}`, or FastAPI's list for 422. */
+  toBody(): Record<string, unknown> {
+    const error = this.toErrorObject();
+    return { error, detail: this.issues ? this.issues : { error } };
+  }
+
+  /** The response headers of this error. */
+  responseHeaders(): Record<string, string> {
+    const headers: Record<string, string> = { 'content-type': 'application/json', ...this.headers };
+    if (NO_RETRY.has(this.code)) headers['x-should-retry'] = 'false';
+    return headers;
+  }
+}
+
+/** True when `err` is an {@link AgentWallError}, also across copies of this package. */
+export function isAgentWallError(err: unknown): err is AgentWallError {
+  return err instanceof AgentWallError || (typeof err === 'object' && err !== null && (err as Error).name === 'AgentWallError' && 'code' in err);
+}

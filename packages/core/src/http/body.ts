@@ -1,0 +1,54 @@
+// Reads a request body with a size limit and parses it as JSON, or reuses a body the host already parsed.
+import { AgentWallError } from '../errors.js';
+import type { BodySource } from './types.js';
+
+function tooLarge(limit: number): AgentWallError {
+  return new AgentWallError('request_too_large', `The request body is larger than ${limit} bytes.`, { limit_bytes: limit }, { headers: { connection: 'close' } });
+}
+
+/** The raw bytes of a request stream, refusing more than `limit` bytes (413). */
+export async function readRaw(stream: NodeJS.ReadableStream & { destroyed?: boolean }, limit: number, contentLength: string | undefined): Promise<Buffer> {
+  if (contentLength !== undefined && Number(contentLength) > limit) {
+    (stream as { resume?: () => void }).resume?.();
+    throw tooLarge(limit);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const b = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    size += b.length;
+    if (size > limit) {
+      (stream as { resume?: () => void }).resume?.();
+      throw tooLarge(limit);
+    }
+    chunks.push(b);
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+}
+
+/**
+ * The request body as parsed JSON. A body the host already parsed is reused as it is.
+ * Throws `request_too_large` (413) or `invalid_json` (400).
+ */
+export async function readJsonBody(source: BodySource, limit: number, contentLength: string | undefined): Promise<unknown> {
+  if (source.kind === 'parsed') {
+    if (contentLength !== undefined && Number(contentLength) > limit) throw tooLarge(limit);
+    const v = source.value;
+    // A host parser that did not recognise the content type leaves a string, a Buffer or nothing.
+    if (Buffer.isBuffer(v) || typeof v === 'string') return parseJson(Buffer.isBuffer(v) ? v.toString('utf8') : v);
+    if (v === undefined) throw new AgentWallError('invalid_json', 'The request body is empty; send a JSON object.');
+    return v;
+  }
+  const raw = await readRaw(source.stream, limit, contentLength);
+  return parseJson(raw.toString('utf8'));
+}
+
+function parseJson(text: string): unknown {
+  if (text.trim() === '') throw new AgentWallError('invalid_json', 'The request body is empty; send a JSON object.');
+  try {
+    return JSON.parse(text);
+  } catch {
+    // The parser's own message quotes the body, which may hold secrets: say only what went wrong.
+    throw new AgentWallError('invalid_json', 'The request body is not valid JSON.');
+  }
+}

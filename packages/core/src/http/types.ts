@@ -1,0 +1,43 @@
+// The framework-free request and response that adapters translate to and from.
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
+
+/** Where a request's body comes from. */
+export type BodySource =
+  /** The host app already parsed it (express.json(), a Koa body parser). */
+  | { kind: 'parsed'; value: unknown }
+  /** The raw request stream, not yet read. */
+  | { kind: 'stream'; stream: Readable };
+
+/** A request as the core sees it, relative to where AgentWall is mounted. */
+export interface CoreRequest {
+  method: string;
+  /** Path below the mount point, starting with `/`, without the query. */
+  path: string;
+  /** The query string without `?`. */
+  query: string;
+  /** Lower-case header names, as Node gives them. */
+  headers: IncomingHttpHeaders;
+  body: BodySource;
+  /** Aborts when the client goes away before the response is complete. */
+  signal: AbortSignal;
+}
+
+/** A response as the core produces it. `stream` and `body` are exclusive. */
+export interface CoreResponse {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body?: string | Buffer;
+  /** A streamed body; adapters pipe it to the client with backpressure. */
+  stream?: Readable;
+  /** What AgentWall decided, for the host app (`ctx.state.agentwall`, `res.locals.agentwall`). */
+  outcome?: RequestOutcome;
+}
+
+/** What AgentWall decided about a request, for the host app. */
+export interface RequestOutcome {
+  runId?: string;
+  step?: number;
+  /** The AgentWall error code when AgentWall refused the request. */
+  error?: string;
+}

@@ -1,0 +1,164 @@
+// The options of AgentWall: one zod schema with the defaults, resolved once at construction into a config.
+import { z } from 'zod';
+import type { Store } from './store/store.js';
+
+const MiB = 1024 * 1024;
+
+/** What a `verifyKey` callback or a configured key says about a key. */
+export interface KeySettings {
+  /** Stable name of the key: its keyId in run and usage APIs. Default: first 12 hex chars of sha256(key). */
+  name?: string;
+  /** Step limit per run for this key. Default: the global `maxSteps`. */
+  maxSteps?: number;
+  /** Allowed model names or glob patterns (`gpt-4o*`). Default: every model. */
+  models?: string[];
+  /** Budgets in USD for this key, overriding the global ones. */
+  budgets?: { runUsd?: number; dailyUsd?: number; monthlyUsd?: number };
+}
+
+const budgetsSchema = z
+  .object({
+    runUsd: z.number().nonnegative().optional(),
+    dailyUsd: z.number().nonnegative().optional(),
+    monthlyUsd: z.number().nonnegative().optional(),
+  })
+  .strict();
+
+const keySettingsShape = {
+  name: z.string().min(1).max(128).regex(/^[A-Za-z0-9._:-]+$/, 'use letters, digits, . _ : -').optional(),
+  maxSteps: z.number().int().nonnegative().optional(),
+  models: z.array(z.string().min(1)).optional(),
+  budgets: budgetsSchema.optional(),
+};
+
+const keySchema = z
+  .object({
+    key: z.string().min(8, 'a key needs at least 8 characters').optional(),
+    keyHash: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/i, 'keyHash must be a sha256 hex digest')
+      .optional(),
+    ...keySettingsShape,
+  })
+  .strict()
+  .refine((k) => (k.key === undefined) !== (k.keyHash === undefined), 'give exactly one of `key` or `keyHash`');
+
+const upstreamSchema = z
+  .object({
+    /** Base URL including the version path, e.g. https://api.openai.com/v1 */
+    url: z.url({ protocol: /^https?$/ }),
+    apiKey: z.string().optional(),
+    /** Model name patterns this upstream serves (glob with `*`). Omitted: the fallback upstream. */
+    models: z.array(z.string().min(1)).optional(),
+    /** Extra headers sent to this upstream (e.g. OpenAI-Organization). */
+    headers: z.record(z.string(), z.string()).optional(),
+  })
+  .strict();
+
+const timeoutsSchema = z
+  .object({
+    connectMs: z.number().int().positive().default(10_000),
+    firstByteMs: z.number().int().positive().default(120_000),
+    idleMs: z.number().int().positive().default(120_000),
+  })
+  .strict();
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+const fn = z.custom<Function>((v) => typeof v === 'function', 'expected a function');
+
+const logger = z.custom<Logger>(
+  (v) => typeof v === 'object' && v !== null && ['info', 'warn', 'error'].every((m) => typeof (v as Record<string, unknown>)[m] === 'function'),
+  'expected an object with info, warn and error functions',
+);
+
+/** The zod schema of {@link AgentWallOptions}. */
+export const optionsSchema = z
+  .object({
+    auth: z.enum(['keys', 'none']).default('keys'),
+    keys: z.array(keySchema).default([]),
+    verifyKey: fn.optional(),
+    adminKey: z.string().min(8, 'the admin key needs at least 8 characters').optional(),
+    upstream: upstreamSchema.optional(),
+    upstreams: z.array(upstreamSchema).min(1).optional(),
+    timeouts: timeoutsSchema.default({ connectMs: 10_000, firstByteMs: 120_000, idleMs: 120_000 }),
+    maxBodyBytes: z.number().int().positive().default(10 * MiB),
+    maxSteps: z.number().int().nonnegative().default(50),
+    runTtlMs: z.number().int().positive().default(24 * 60 * 60 * 1000),
+    maxRunsInMemory: z.number().int().positive().default(100_000),
+    store: z.custom<Store>((v) => typeof v === 'object' && v !== null && typeof (v as Store).admit === 'function', 'expected a Store').optional(),
+    logger: logger.optional(),
+    env: z.record(z.string(), z.string().optional()).optional(),
+    now: fn.optional(),
+  })
+  .strict();
+
+/** Where AgentWall writes warnings and errors. Never receives keys. Default: `console`. */
+export interface Logger {
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+/** One upstream provider. */
+export interface UpstreamOptions {
+  /** Base URL with the version path. Default: `https://api.openai.com/v1`. */
+  url: string;
+  /** The provider's key, sent as `Authorization: Bearer`. Default for the default upstream: `OPENAI_API_KEY`. */
+  apiKey?: string;
+  /** Model patterns served by this upstream (`claude-*`). Omitted: serves every model no other upstream claims. */
+  models?: string[];
+  /** Extra headers for this upstream. */
+  headers?: Record<string, string>;
+}
+
+/**
+ * The options of `agentwall()`. Every field is optional; the defaults are given per field.
+ *
+ * @example
+ * agentwall({ keys: [{ key: process.env.AW_KEY!, name: 'agent-a' }], upstream: { url: 'https://api.openai.com/v1', apiKey: process.env.OPENAI_API_KEY } })
+ */
+export interface AgentWallOptions {
+  /** `'keys'` (default) requires an AgentWall key; `'none'` turns auth off and must be said out loud. */
+  auth?: 'keys' | 'none';
+  /** AgentWall keys. Default: `AGENTWALL_API_KEYS` (comma-separated) when set. */
+  keys?: Array<({ key: string; keyHash?: never } | { keyHash: string; key?: never }) & KeySettings>;
+  /** Checks a key kept elsewhere. Return settings (or `true`) to accept, `false`/`null` to refuse. */
+  verifyKey?: (token: string) => KeySettings | boolean | null | undefined | Promise<KeySettings | boolean | null | undefined>;
+  /** Reads and kills any run, revokes keys. Default: `AGENTWALL_ADMIN_KEY`. */
+  adminKey?: string;
+  /** The default upstream. Default: `{ url: 'https://api.openai.com/v1', apiKey: OPENAI_API_KEY }`. */
+  upstream?: UpstreamOptions;
+  /** Several upstreams, routed by model pattern (first match wins; one without `models` is the fallback). */
+  upstreams?: UpstreamOptions[];
+  /** Upstream timeouts. Defaults: connect 10 s, first byte 120 s, between stream chunks 120 s. */
+  timeouts?: { connectMs?: number; firstByteMs?: number; idleMs?: number };
+  /** Largest accepted request body. Default: 10 MiB. */
+  maxBodyBytes?: number;
+  /** Step limit per run (0: none). Default: 50. */
+  maxSteps?: number;
+  /** Run state expires this long after the run's last activity. Default: 24 h. */
+  runTtlMs?: number;
+  /** Bound of the default `MemoryStore`. Default: 100,000 runs. */
+  maxRunsInMemory?: number;
+  /** Where state lives. Default: a bounded `MemoryStore`. */
+  store?: Store;
+  /** Default: `console`. */
+  logger?: Logger;
+  /** Environment to read `AGENTWALL_*` and `OPENAI_API_KEY` from. Default: `process.env`. */
+  env?: Record<string, string | undefined>;
+  /** Clock in ms, for tests. Default: `Date.now`. */
+  now?: () => number;
+}
+
+/**
+ * Reads options with zod, throwing a `TypeError` that names the first bad option.
+ * @internal
+ */
+export function parseOptions(input: AgentWallOptions | undefined): z.output<typeof optionsSchema> {
+  const result = optionsSchema.safeParse(input ?? {});
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const path = issue.path.length ? issue.path.join('.') : '(options)';
+  const unknownKeys = issue.code === 'unrecognized_keys' ? ` (${issue.keys.map((k) => `\`${[...issue.path, k].join('.')}\``).join(', ')})` : '';
+  throw new TypeError(`AgentWall: invalid option \`${path}\`: ${issue.message}${unknownKeys}`);
+}

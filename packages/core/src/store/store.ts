@@ -1,0 +1,123 @@
+// The Store contract: every piece of shared state AgentWall keeps, each method atomic as stated.
+
+/** A run is namespaced by the key that owns it: key B never sees key A's run of the same id. */
+export interface RunKey {
+  keyId: string;
+  runId: string;
+}
+
+/** One admitted step, as the run summary shows it. */
+export interface StepRecord {
+  step: number;
+  model: string;
+  /** `ok`: the upstream answered 2xx; `error`: it answered an error or could not be reached; `aborted`: the client left. */
+  status: 'ok' | 'error' | 'aborted';
+  httpStatus?: number;
+  stream: boolean;
+  promptTokens?: number;
+  completionTokens?: number;
+  cachedTokens?: number;
+  reasoningTokens?: number;
+  /** Cost in integer micro-dollars. */
+  costMicros: number;
+  /** True when usage never arrived and the cost was estimated from the text seen. */
+  estimated: boolean;
+  latencyMs: number;
+  at: number;
+}
+
+/** A request that a guard refused after authentication. */
+export interface BlockedAttempt {
+  at: number;
+  /** The error code, e.g. `loop_detected`. */
+  type: string;
+  loopType?: string;
+}
+
+/** What the runs API shows. */
+export interface RunState {
+  keyId: string;
+  runId: string;
+  agentId?: string;
+  metadata?: Record<string, unknown>;
+  status: 'active' | 'killed';
+  killReason?: string;
+  steps: number;
+  costMicros: number;
+  createdAt: number;
+  updatedAt: number;
+  blockedCount: number;
+  /** The latest blocked attempts (bounded). */
+  blocked: BlockedAttempt[];
+  /** The latest steps (bounded). */
+  stepRecords: StepRecord[];
+  /** DLP findings by kind, summed over the run. */
+  dlp: Record<string, number>;
+}
+
+/** Input of {@link Store.admit}. */
+export interface AdmitRequest {
+  run: RunKey;
+  now: number;
+  /** Run state expires this long after the last activity. */
+  ttlMs: number;
+  agentId?: string;
+  metadata?: Record<string, unknown>;
+  /** Step limit of the run; 0 means none. */
+  maxSteps: number;
+  /** DLP findings of this request, added to the run when admitted. */
+  dlp?: Record<string, number>;
+}
+
+/** The verdict of {@link Store.admit}. */
+export type AdmitVerdict =
+  | { admitted: true; step: number }
+  | { admitted: false; block: 'run_killed'; steps: number; reason: string }
+  | { admitted: false; block: 'step_limit_exceeded'; steps: number; limit: number };
+
+/** Input of {@link Store.settle}. */
+export interface SettleRequest {
+  run: RunKey;
+  now: number;
+  ttlMs: number;
+  record: StepRecord;
+}
+
+/** The run after a settle. */
+export interface SettleResult {
+  runCostMicros: number;
+  steps: number;
+}
+
+/** Bounds on what a run keeps, so one busy run cannot grow without limit. */
+export const RUN_LIMITS = { stepRecords: 200, blocked: 50 } as const;
+
+/**
+ * Where AgentWall keeps shared state. Every method is atomic as its comment states; guards talk to
+ * state only through this interface, so a `MemoryStore` and a `RedisStore` are interchangeable.
+ * Methods reject (throw) only when the store itself is unreachable.
+ */
+export interface Store {
+  /**
+   * Atomically: create the run if it is new (recording agent id and metadata), refuse it if it is
+   * killed or at its step limit (recording the blocked attempt), else increment its step counter.
+   * Two concurrent calls never get the same step number.
+   */
+  admit(req: AdmitRequest): Promise<AdmitVerdict>;
+  /** Atomically: record a blocked attempt on the run (creating the run if new). */
+  recordBlocked(run: RunKey, attempt: BlockedAttempt, now: number, ttlMs: number): Promise<void>;
+  /** Atomically: record the outcome of an admitted step and add its cost to the run. Returns the run's cost and steps after it. */
+  settle(req: SettleRequest): Promise<SettleResult>;
+  /** Reads a run's state, or undefined when unknown or expired. */
+  getRun(run: RunKey): Promise<RunState | undefined>;
+  /** Atomically: mark a known run killed; later admits are refused. False when the run is unknown. */
+  killRun(run: RunKey, reason: string, now: number, ttlMs: number): Promise<boolean>;
+  /** Marks a key revoked on every instance sharing this store. */
+  revokeKey(keyId: string): Promise<void>;
+  /** True when the key was revoked. */
+  isRevoked(keyId: string): Promise<boolean>;
+  /** Resolves when the store is reachable; rejects otherwise. */
+  ping(): Promise<void>;
+  /** Releases connections and timers. */
+  close(): Promise<void>;
+}

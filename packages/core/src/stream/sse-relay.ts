@@ -1,0 +1,159 @@
+// Relays an upstream SSE stream byte for byte, observing each event on the side (usage, text seen).
+import { Transform, type TransformCallback } from 'node:stream';
+
+/** What the relay saw in the stream. */
+export interface StreamObservation {
+  /** The `usage` object of the usage chunk, when the upstream sent one. */
+  usage: unknown;
+  /** Characters of generated text seen (content, refusal and tool-call arguments), for estimating a cut-short stream. */
+  outputChars: number;
+  /** The stream reached `data: [DONE]`. */
+  done: boolean;
+  /** Events relayed. */
+  events: number;
+}
+
+/** Options of {@link SseRelay}. */
+export interface SseRelayOptions {
+  /** Drop the usage-only chunk (empty `choices`) because the client did not ask for usage. */
+  hideUsageChunk: boolean;
+  /**
+   * Called once, at `data: [DONE]` (or at the end of a stream without it). Its result, an SSE comment
+   * line, is written just before `[DONE]`. The stream waits for it, so settling can finish first.
+   */
+  onDone: (observation: StreamObservation) => Promise<string>;
+}
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+/** Index and length of the next blank line (event boundary) at or after `from`, or -1. */
+function nextBoundary(buf: Buffer, from: number): [number, number] {
+  for (let i = buf.indexOf(LF, from); i !== -1; i = buf.indexOf(LF, i + 1)) {
+    const next = buf[i + 1];
+    if (next === LF) return [i, 2];
+    if (next === CR && buf[i + 2] === LF) return [i, 3];
+  }
+  return [-1, 0];
+}
+
+/** The data of an SSE event (its `data:` lines joined), or undefined for a comment-only event. */
+function eventData(event: string): string | undefined {
+  let data: string | undefined;
+  for (const raw of event.split('\n')) {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (!line.startsWith('data:')) continue;
+    const value = line.charCodeAt(5) === 0x20 ? line.slice(6) : line.slice(5);
+    data = data === undefined ? value : `${data}\n${value}`;
+  }
+  return data;
+}
+
+function countOutputChars(chunk: Record<string, unknown>): number {
+  const choices = chunk['choices'];
+  if (!Array.isArray(choices)) return 0;
+  let n = 0;
+  for (const c of choices) {
+    const delta = (c as { delta?: Record<string, unknown> } | null)?.delta;
+    if (!delta) continue;
+    if (typeof delta['content'] === 'string') n += delta['content'].length;
+    if (typeof delta['refusal'] === 'string') n += delta['refusal'].length;
+    const calls = delta['tool_calls'];
+    if (Array.isArray(calls)) {
+      for (const call of calls) {
+        const fn = (call as { function?: { name?: unknown; arguments?: unknown } } | null)?.function;
+        if (typeof fn?.arguments === 'string') n += fn.arguments.length;
+        if (typeof fn?.name === 'string') n += fn.name.length;
+      }
+    }
+  }
+  return n;
+}
+
+/**
+ * A Transform that passes SSE bytes through unchanged, event by event, except that it may drop the
+ * usage-only chunk and writes AgentWall's comment line before `data: [DONE]`. It holds back only an
+ * incomplete event, never the stream.
+ */
+export class SseRelay extends Transform {
+  readonly observation: StreamObservation = { usage: undefined, outputChars: 0, done: false, events: 0 };
+  private pending: Buffer | undefined;
+  private finished = false;
+
+  constructor(private readonly options: SseRelayOptions) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, callback: TransformCallback): void {
+    if (this.finished) return callback();
+    const buf = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
+    this.pending = undefined;
+    let start = 0;
+    let emitFrom = 0;
+    for (;;) {
+      const [at, len] = nextBoundary(buf, start);
+      if (at === -1) break;
+      const end = at + len;
+      const data = eventData(buf.toString('utf8', start, at));
+      if (data !== undefined) {
+        this.observation.events += 1;
+        if (data === '[DONE]') {
+          if (start > emitFrom) this.push(buf.subarray(emitFrom, start));
+          const rest = buf.subarray(start);
+          this.finishWith(rest, callback);
+          return;
+        }
+        if (this.observe(data) && this.options.hideUsageChunk) {
+          if (start > emitFrom) this.push(buf.subarray(emitFrom, start));
+          emitFrom = end;
+        }
+      }
+      start = end;
+    }
+    if (start > emitFrom) this.push(buf.subarray(emitFrom, start));
+    if (start < buf.length) this.pending = Buffer.from(buf.subarray(start));
+    callback();
+  }
+
+  override _flush(callback: TransformCallback): void {
+    if (this.finished) return callback();
+    // The upstream ended without [DONE]: relay what is left, then our comment.
+    const rest = this.pending ?? Buffer.alloc(0);
+    this.pending = undefined;
+    if (rest.length) this.push(rest);
+    this.finishWith(undefined, callback);
+  }
+
+  /** Observes one event's data; true when it is the usage-only chunk. */
+  private observe(data: string): boolean {
+    let chunk: unknown;
+    try {
+      chunk = JSON.parse(data);
+    } catch {
+      return false;
+    }
+    if (chunk === null || typeof chunk !== 'object') return false;
+    const obj = chunk as Record<string, unknown>;
+    this.observation.outputChars += countOutputChars(obj);
+    const usage = obj['usage'];
+    if (usage !== null && typeof usage === 'object') {
+      this.observation.usage = usage;
+      const choices = obj['choices'];
+      return Array.isArray(choices) && choices.length === 0;
+    }
+    return false;
+  }
+
+  private finishWith(rest: Buffer | undefined, callback: TransformCallback): void {
+    this.finished = true;
+    this.observation.done = rest !== undefined;
+    this.options.onDone(this.observation).then(
+      (comment) => {
+        this.push(comment);
+        if (rest?.length) this.push(rest);
+        callback();
+      },
+      (err: unknown) => callback(err as Error),
+    );
+  }
+}

@@ -1,0 +1,63 @@
+// @agentwall/koa: AgentWall as Koa middleware (Koa 2 and 3). Translation only; the work is in the core.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createAgentWall, isAgentWallPath, toCoreRequest, type AgentWall, type AgentWallOptions } from '@agentwall/core';
+
+export * from '@agentwall/core';
+
+/** The part of Koa's context this adapter uses (keeps Koa 2 and 3 types both assignable). */
+export interface KoaContextLike {
+  req: IncomingMessage;
+  res: ServerResponse;
+  path: string;
+  querystring: string;
+  request: { body?: unknown };
+  state: Record<string, unknown>;
+  status: number;
+  body: unknown;
+  set(field: Record<string, string | string[]>): void;
+  flushHeaders(): void;
+}
+
+/** Koa middleware with its AgentWall instance attached. */
+export interface AgentWallKoaMiddleware {
+  (ctx: KoaContextLike, next: () => Promise<unknown>): Promise<void>;
+  readonly agentwall: AgentWall;
+  close(): Promise<void>;
+}
+
+/**
+ * AgentWall as Koa middleware. Routes that are not AgentWall's go to `next()`; the outcome is on
+ * `ctx.state.agentwall`. Works with or without a body parser in front. Unexpected failures are
+ * thrown to the app's error handler; AgentWall's refusals are answered as responses.
+ *
+ * @example
+ * app.use(agentwall({ keys: [{ key: process.env.AW_KEY!, name: 'agent-a' }] }));
+ */
+export function agentwall(options?: AgentWallOptions): AgentWallKoaMiddleware {
+  const aw = createAgentWall(options);
+  const middleware = async function agentwallMiddleware(ctx: KoaContextLike, next: () => Promise<unknown>): Promise<void> {
+    if (!isAgentWallPath(ctx.path)) {
+      await next();
+      return;
+    }
+    const url = ctx.querystring ? `${ctx.path}?${ctx.querystring}` : ctx.path;
+    const r = await aw.handle(toCoreRequest(ctx.req, ctx.res, url, ctx.request.body));
+    if (!r) {
+      await next();
+      return;
+    }
+    if (r.outcome) ctx.state['agentwall'] = r.outcome;
+    ctx.status = r.status;
+    ctx.set(r.headers);
+    if (r.stream) {
+      ctx.body = r.stream;
+      // Headers go out now, so the client sees the run id before the first token.
+      ctx.flushHeaders();
+    } else {
+      ctx.body = r.body ?? '';
+    }
+  } as AgentWallKoaMiddleware;
+  Object.defineProperty(middleware, 'agentwall', { value: aw });
+  Object.defineProperty(middleware, 'close', { value: () => aw.close() });
+  return middleware;
+}
