@@ -11,6 +11,7 @@ module.exports = {
   moduleNameMapper: {
     '^@agentwall/(core|express|koa|redis)$': '<rootDir>/packages/$1/src/index.ts',
     '^@agentwall/mock-llm$': '<rootDir>/examples/mock-llm/src/index.ts',
+    '^@agentwall/example-support$': '<rootDir>/examples/support/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testTimeout: 20000,

@@ -87,7 +87,8 @@ export const optionsSchema = z
     maxRunsInMemory: z.number().int().positive().default(100_000),
     store: z.custom<Store>((v) => typeof v === 'object' && v !== null && typeof (v as Store).admit === 'function', 'expected a Store').optional(),
     logger: logger.optional(),
-    env: z.record(z.string(), z.string().optional()).optional(),
+    // process.env is not a plain object, so a record schema would refuse it.
+    env: z.custom<Record<string, string | undefined>>((v) => typeof v === 'object' && v !== null, 'expected an object of strings').optional(),
     now: fn.optional(),
   })
   .strict();

@@ -2,9 +2,9 @@
 import http from 'node:http';
 import express5 from 'express';
 import express4 from 'express4';
-import { agentwall } from '../src/index';
-import { behaviourSuite } from '../../core/test/support/behaviour-suite';
-import { closeServer, listen, type AppFactory } from '../../core/test/support/harness';
+import { agentwall } from '../src/index.js';
+import { behaviourSuite } from '../../core/test/support/behaviour-suite.js';
+import { closeServer, listen, type AppFactory } from '../../core/test/support/harness.js';
 
 function factory(name: string, express: typeof express5): AppFactory {
   return {

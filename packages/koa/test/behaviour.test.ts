@@ -4,9 +4,9 @@ import Koa3 from 'koa';
 import Koa2 from 'koa2';
 import mount from 'koa-mount';
 import { bodyParser } from '@koa/bodyparser';
-import { agentwall } from '../src/index';
-import { behaviourSuite } from '../../core/test/support/behaviour-suite';
-import { closeServer, listen, type AppFactory } from '../../core/test/support/harness';
+import { agentwall } from '../src/index.js';
+import { behaviourSuite } from '../../core/test/support/behaviour-suite.js';
+import { closeServer, listen, type AppFactory } from '../../core/test/support/harness.js';
 
 function factory(name: string, Koa: typeof Koa3): AppFactory {
   return {

@@ -3,7 +3,7 @@ import http from 'node:http';
 import request from 'supertest';
 import type { MockLlm } from '@agentwall/mock-llm';
 import type { AgentWallOptions, Store } from '@agentwall/core';
-import { ADMIN, KEY_A, KEY_B, PROVIDER_KEY, baseOptions, chat, eventually, parseSse, startMock, type AppFactory, type RunningApp } from './harness';
+import { ADMIN, KEY_A, KEY_B, PROVIDER_KEY, baseOptions, chat, eventually, parseSse, startMock, type AppFactory, type RunningApp } from './harness.js';
 
 function expectErrorShape(body: Record<string, unknown>, type: string): Record<string, unknown> {
   const error = body['error'] as Record<string, unknown>;

@@ -1,0 +1,148 @@
+// The DLP kind ids, their per-kind actions and the default policy (SPEC section 6).
+
+/**
+ * A built-in kind of sensitive data the DLP scanner recognises. The id appears in the
+ * replacement text (`[REDACTED:<kind>]`), in counts and in `dlp_blocked` errors.
+ *
+ * @example
+ * const kind: DlpKind = 'openai_key';
+ */
+export type DlpKind =
+  | 'openai_key'
+  | 'anthropic_key'
+  | 'aws_access_key'
+  | 'github_token'
+  | 'slack_token'
+  | 'stripe_key'
+  | 'google_api_key'
+  | 'private_key'
+  | 'jwt'
+  | 'bearer_token'
+  | 'credit_card'
+  | 'email'
+  | 'phone'
+  | 'us_ssn'
+  | 'iban';
+
+/**
+ * What the scanner does with a kind: `off` (not scanned at all), `mask` (replace with
+ * `[REDACTED:<kind>]`) or `block` (mask, and report the kind so the caller can refuse the request).
+ *
+ * @example
+ * const action: DlpAction = 'block';
+ */
+export type DlpAction = 'off' | 'mask' | 'block';
+
+/**
+ * Every built-in kind, in detection priority order: when two detectors match exactly the same
+ * span, the one listed first names it (so `Bearer sk-proj-…` is reported as `openai_key`).
+ *
+ * @example
+ * DLP_KINDS.includes('jwt'); // true
+ */
+export const DLP_KINDS: readonly DlpKind[] = Object.freeze([
+  'private_key',
+  'anthropic_key',
+  'openai_key',
+  'aws_access_key',
+  'github_token',
+  'slack_token',
+  'stripe_key',
+  'google_api_key',
+  'jwt',
+  'bearer_token',
+  'credit_card',
+  'iban',
+  'us_ssn',
+  'phone',
+  'email',
+]);
+
+/**
+ * The kinds SPEC section 6 calls "secrets": provider keys, private key blocks, JWTs and bearer tokens.
+ *
+ * @example
+ * SECRET_KINDS.includes('private_key'); // true
+ */
+export const SECRET_KINDS: readonly DlpKind[] = Object.freeze([
+  'openai_key',
+  'anthropic_key',
+  'aws_access_key',
+  'github_token',
+  'slack_token',
+  'stripe_key',
+  'google_api_key',
+  'private_key',
+  'jwt',
+  'bearer_token',
+]);
+
+/**
+ * The default policy: secrets and credit cards are masked, personal data (e-mail, phone, SSN, IBAN) is off.
+ *
+ * @defaultValue secrets and `credit_card` → `mask`; `email`, `phone`, `us_ssn`, `iban` → `off`
+ * @example
+ * DEFAULT_DLP_ACTIONS.credit_card; // 'mask'
+ * DEFAULT_DLP_ACTIONS.email; // 'off'
+ */
+export const DEFAULT_DLP_ACTIONS: Readonly<Record<DlpKind, DlpAction>> = Object.freeze({
+  openai_key: 'mask',
+  anthropic_key: 'mask',
+  aws_access_key: 'mask',
+  github_token: 'mask',
+  slack_token: 'mask',
+  stripe_key: 'mask',
+  google_api_key: 'mask',
+  private_key: 'mask',
+  jwt: 'mask',
+  bearer_token: 'mask',
+  credit_card: 'mask',
+  email: 'off',
+  phone: 'off',
+  us_ssn: 'off',
+  iban: 'off',
+});
+
+const KIND_SET: ReadonlySet<string> = new Set(DLP_KINDS);
+
+/**
+ * Type guard for built-in kind ids, for validating configuration read from JSON or env.
+ *
+ * @example
+ * isDlpKind('email'); // true
+ * isDlpKind('password'); // false
+ */
+export function isDlpKind(value: unknown): value is DlpKind {
+  return typeof value === 'string' && KIND_SET.has(value);
+}
+
+/**
+ * Type guard for actions (`off`, `mask`, `block`).
+ *
+ * @example
+ * isDlpAction('mask'); // true
+ */
+export function isDlpAction(value: unknown): value is DlpAction {
+  return value === 'off' || value === 'mask' || value === 'block';
+}
+
+/**
+ * The replacement text for a masked match.
+ *
+ * @example
+ * redactionFor('jwt'); // '[REDACTED:jwt]'
+ */
+export function redactionFor(kind: string): string {
+  return `[REDACTED:${kind}]`;
+}
+
+/**
+ * The human-readable message for a request refused by a `block` kind. Names the kinds, never the values.
+ *
+ * @example
+ * dlpBlockedMessage(['openai_key', 'credit_card']);
+ * // 'Request blocked by data loss prevention policy: found openai_key, credit_card'
+ */
+export function dlpBlockedMessage(kinds: readonly string[]): string {
+  return `Request blocked by data loss prevention policy: found ${kinds.join(', ')}`;
+}
