@@ -34,7 +34,8 @@ export class MemoryStore implements Store {
   constructor(options: MemoryStoreOptions = {}) {
     const max = options.maxRuns ?? 100_000;
     if (!Number.isInteger(max) || max < 1) throw new TypeError('MemoryStore: `maxRuns` must be a positive integer');
-    this.runs = new LRUCache<string, RunState>({ max, ttlAutopurge: false, ...(options.perf ? { perf: options.perf } : {}) });
+    // An injected clock is read on every check (ttlResolution 0), so tests can move time by hand.
+    this.runs = new LRUCache<string, RunState>({ max, ttlAutopurge: false, ...(options.perf ? { perf: options.perf, ttlResolution: 0 } : {}) });
   }
 
   private static id(run: RunKey): string {

@@ -1,0 +1,63 @@
+// Options: defaults, and construction errors that name the bad option.
+import { createAgentWall } from '../src/index.js';
+
+const quiet = { info() {}, warn() {}, error() {} };
+const ok = { keys: [{ key: 'aw-key-123456', name: 'a' }], env: {}, logger: quiet };
+
+describe('options', () => {
+  it('refuses to start without keys unless auth "none" is said out loud', () => {
+    expect(() => createAgentWall({ env: {} })).toThrow(/no API keys configured.*auth: "none"/s);
+    const aw = createAgentWall({ auth: 'none', env: {} });
+    expect(aw.config.options.auth).toBe('none');
+    void aw.close();
+  });
+
+  it('reads keys and the admin key from the environment', async () => {
+    const aw = createAgentWall({ env: { AGENTWALL_API_KEYS: ' aw-one-1234567 , aw-two-1234567 ', AGENTWALL_ADMIN_KEY: 'aw-admin-1234567' } });
+    await expect(aw.config.auth.authenticate({ authorization: 'Bearer aw-two-1234567' })).resolves.toMatchObject({ isAdmin: false });
+    await expect(aw.config.auth.authenticate({ authorization: 'Bearer aw-admin-1234567' })).resolves.toMatchObject({ isAdmin: true });
+    await aw.close();
+  });
+
+  it('applies defaults', async () => {
+    const aw = createAgentWall(ok);
+    expect(aw.config.maxBodyBytes).toBe(10 * 1024 * 1024);
+    expect(aw.config.maxSteps).toBe(50);
+    expect(aw.config.runTtlMs).toBe(24 * 3600 * 1000);
+    expect(aw.config.options.timeouts).toEqual({ connectMs: 10_000, firstByteMs: 120_000, idleMs: 120_000 });
+    expect(aw.config.upstreams.route('gpt-4o').origin).toBe('https://api.openai.com');
+    await aw.close();
+  });
+
+  it.each([
+    [{ maxBodyBytes: -1 }, /`maxBodyBytes`/],
+    [{ timeouts: { connectMs: 'soon' } }, /`timeouts.connectMs`/],
+    [{ upstream: { url: 'ftp://x' } }, /`upstream.url`/],
+    [{ keys: [{ key: 'short' }] }, /`keys.0.key`/],
+    [{ keys: [{ key: 'aw-key-123456', keyHash: 'a'.repeat(64) }] }, /`keys.0`.*exactly one/],
+    [{ maxStpes: 3 }, /maxStpes/],
+    [{ logger: { log() {} } }, /`logger`/],
+  ])('throws a TypeError naming the bad option: %j', (bad, message) => {
+    expect(() => createAgentWall({ ...ok, ...(bad as object) })).toThrow(TypeError);
+    expect(() => createAgentWall({ ...ok, ...(bad as object) })).toThrow(message);
+  });
+
+  it('routes models to upstreams by pattern, with a fallback', async () => {
+    const aw = createAgentWall({
+      ...ok,
+      upstreams: [
+        { url: 'http://127.0.0.1:1/v1', models: ['claude-*'] },
+        { url: 'http://127.0.0.2:2/openai/v1' },
+      ],
+    });
+    expect(aw.config.upstreams.route('claude-3-5-sonnet').origin).toBe('http://127.0.0.1:1');
+    const fallback = aw.config.upstreams.route('gpt-4o');
+    expect(fallback.origin).toBe('http://127.0.0.2:2');
+    expect(fallback.basePath).toBe('/openai/v1');
+    await aw.close();
+  });
+
+  it('refuses the same key listed twice', () => {
+    expect(() => createAgentWall({ ...ok, keys: [{ key: 'aw-key-123456' }, { key: 'aw-key-123456' }] })).toThrow(/listed twice/);
+  });
+});

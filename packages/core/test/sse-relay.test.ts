@@ -1,0 +1,69 @@
+// The SSE relay: bytes pass through event by event, the usage chunk may be hidden, our comment precedes [DONE].
+import { Readable } from 'node:stream';
+import { SseRelay } from '../src/stream/sse-relay.js';
+
+const ev = (o: unknown) => `data: ${typeof o === 'string' ? o : JSON.stringify(o)}\n\n`;
+const chunk = (content: string) => ({ choices: [{ index: 0, delta: { content } }], usage: null });
+const usage = { choices: [], usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 } };
+
+async function relay(parts: (string | Buffer)[], hideUsageChunk: boolean) {
+  const seen: unknown[] = [];
+  const r = new SseRelay({
+    hideUsageChunk,
+    onDone: async (obs) => {
+      seen.push({ ...obs });
+      return ': agentwall {"x":1}\n\n';
+    },
+  });
+  const out: Buffer[] = [];
+  await new Promise<void>((resolve, reject) => {
+    Readable.from(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)))
+      .pipe(r)
+      .on('data', (b: Buffer) => out.push(b))
+      .on('end', resolve)
+      .on('error', reject);
+  });
+  return { text: Buffer.concat(out).toString(), seen: seen[0] as { usage: unknown; outputChars: number; done: boolean } };
+}
+
+describe('SseRelay', () => {
+  it('passes events through byte for byte and writes the comment right before [DONE]', async () => {
+    const input = ev(chunk('Hel')) + ev(chunk('lo')) + ev(usage) + ev('[DONE]');
+    const { text, seen } = await relay([input], false);
+    expect(text).toBe(ev(chunk('Hel')) + ev(chunk('lo')) + ev(usage) + ': agentwall {"x":1}\n\n' + ev('[DONE]'));
+    expect(seen).toMatchObject({ usage: usage.usage, outputChars: 5, done: true });
+  });
+
+  it('hides the usage-only chunk when asked, and still observes it', async () => {
+    const { text, seen } = await relay([ev(chunk('a')) + ev(usage) + ev('[DONE]')], true);
+    expect(text).toBe(ev(chunk('a')) + ': agentwall {"x":1}\n\n' + ev('[DONE]'));
+    expect(seen.usage).toEqual(usage.usage);
+  });
+
+  it('parses by event, not by network chunk: events split anywhere, even inside a UTF-8 character', async () => {
+    const whole = Buffer.from(ev(chunk('héllo wörld ✓')) + ev(usage) + ev('[DONE]'));
+    const parts: Buffer[] = [];
+    for (let i = 0; i < whole.length; i += 3) parts.push(whole.subarray(i, i + 3));
+    const { text, seen } = await relay(parts, true);
+    expect(text).toBe(ev(chunk('héllo wörld ✓')) + ': agentwall {"x":1}\n\n' + ev('[DONE]'));
+    expect(seen.outputChars).toBe('héllo wörld ✓'.length);
+  });
+
+  it('handles CRLF framing and multi-line data', async () => {
+    const input = `data: ${JSON.stringify(chunk('x'))}\r\n\r\ndata: [DONE]\r\n\r\n`;
+    const { text } = await relay([input], true);
+    expect(text).toBe(`data: ${JSON.stringify(chunk('x'))}\r\n\r\n: agentwall {"x":1}\n\ndata: [DONE]\r\n\r\n`);
+  });
+
+  it('writes the comment at the end of a stream that has no [DONE]', async () => {
+    const { text, seen } = await relay([ev(chunk('x'))], true);
+    expect(text).toBe(ev(chunk('x')) + ': agentwall {"x":1}\n\n');
+    expect(seen.done).toBe(false);
+  });
+
+  it('keeps comments and non-JSON events untouched', async () => {
+    const input = ': keep-alive\n\n' + 'event: ping\ndata: hello\n\n' + ev('[DONE]');
+    const { text } = await relay([input], true);
+    expect(text).toBe(': keep-alive\n\nevent: ping\ndata: hello\n\n: agentwall {"x":1}\n\n' + ev('[DONE]'));
+  });
+});
