@@ -7,6 +7,7 @@ import type { AgentWallOptions } from './options.js';
 import { handleChatCompletion } from './pipeline/chat-completions.js';
 import { modelsRoute } from './routes/models.js';
 import { getRunRoute, killRunRoute, revokeKeyRoute } from './routes/runs-api.js';
+import { usageRoute } from './routes/usage.js';
 
 /** The core instance that adapters wrap. */
 export interface AgentWall {
@@ -77,6 +78,9 @@ export function createAgentWall(options?: AgentWallOptions): AgentWall {
         const identity = await cfg.auth.authenticate(req.headers);
         const runId = decode(run[1]!);
         return run[2] ? killRunRoute(req, identity, runId, cfg) : getRunRoute(req, identity, runId, cfg);
+      }
+      if (method === 'GET' && (path === '/agentwall/usage' || path === '/agentwall/usage/')) {
+        return usageRoute(req, await cfg.auth.authenticate(req.headers), cfg);
       }
       const revoke = REVOKE_ROUTE.exec(path);
       if (revoke && method === 'POST') {

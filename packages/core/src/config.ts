@@ -1,6 +1,7 @@
 // Options resolved once at construction into the private config every request reads.
 import { Authenticator } from './auth/authenticate.js';
 import { KeyRing } from './auth/key-ring.js';
+import { createPriceBook, type PriceBook } from './cost/pricing.js';
 import { Upstreams } from './forward/upstreams.js';
 import { parseOptions, type AgentWallOptions, type Logger, type UpstreamOptions } from './options.js';
 import { MemoryStore } from './store/memory-store.js';
@@ -18,6 +19,7 @@ export interface AgentWallConfig {
   maxBodyBytes: number;
   maxSteps: number;
   runTtlMs: number;
+  prices: PriceBook;
 }
 
 const DEFAULT_UPSTREAM = 'https://api.openai.com/v1';
@@ -59,6 +61,16 @@ export function resolveConfig(input: AgentWallOptions | undefined): AgentWallCon
 
   const store = options.store ?? new MemoryStore({ maxRuns: options.maxRunsInMemory });
   const logger = options.logger ?? console;
+  const prices = createPriceBook({
+    ...(options.prices ? { overrides: options.prices } : {}),
+    ...(options.priceProvider ? { provider: options.priceProvider } : {}),
+    now: () => new Date((options.now as (() => number) | undefined)?.() ?? Date.now()),
+    onUnknownModel: (model) => {
+      if (options.unknownModel === 'allow') {
+        logger.warn(`agentwall: no price known for model "${model}"; it is metered at 0 (set \`prices\` or \`unknownModel: "reject"\`)`, { code: 'AW_UNKNOWN_MODEL', model });
+      }
+    },
+  });
   const ring = new KeyRing(keys, adminKey);
   return {
     options,
@@ -71,5 +83,6 @@ export function resolveConfig(input: AgentWallOptions | undefined): AgentWallCon
     maxBodyBytes: options.maxBodyBytes,
     maxSteps: options.maxSteps,
     runTtlMs: options.runTtlMs,
+    prices,
   };
 }

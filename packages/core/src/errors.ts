@@ -14,6 +14,8 @@ export type AgentWallErrorCode =
   | 'loop_detected'
   | 'budget_exceeded'
   | 'step_limit_exceeded'
+  | 'run_duration_exceeded'
+  | 'unknown_model'
   | 'model_not_allowed'
   | 'upstream_unavailable'
   | 'store_unavailable'
@@ -23,6 +25,7 @@ export type AgentWallErrorCode =
 export const ERROR_STATUS: Readonly<Record<AgentWallErrorCode, number>> = {
   invalid_json: 400,
   dlp_blocked: 400,
+  unknown_model: 400,
   invalid_api_key: 401,
   forbidden: 403,
   run_killed: 403,
@@ -34,6 +37,7 @@ export const ERROR_STATUS: Readonly<Record<AgentWallErrorCode, number>> = {
   loop_detected: 429,
   budget_exceeded: 429,
   step_limit_exceeded: 429,
+  run_duration_exceeded: 429,
   upstream_unavailable: 502,
   store_unavailable: 503,
   upstream_timeout: 504,
@@ -44,6 +48,8 @@ const NO_RETRY: ReadonlySet<AgentWallErrorCode> = new Set<AgentWallErrorCode>([
   'loop_detected',
   'budget_exceeded',
   'step_limit_exceeded',
+  'run_duration_exceeded',
+  'unknown_model',
   'run_killed',
   'dlp_blocked',
   'model_not_allowed',

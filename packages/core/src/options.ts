@@ -43,6 +43,15 @@ const keySchema = z
   .strict()
   .refine((k) => (k.key === undefined) !== (k.keyHash === undefined), 'give exactly one of `key` or `keyHash`');
 
+const modelPriceSchema = z
+  .object({
+    inputPerMTok: z.number().nonnegative(),
+    outputPerMTok: z.number().nonnegative(),
+    cachedInputPerMTok: z.number().nonnegative().optional(),
+    cacheWritePerMTok: z.number().nonnegative().optional(),
+  })
+  .strict();
+
 const upstreamSchema = z
   .object({
     /** Base URL including the version path, e.g. https://api.openai.com/v1 */
@@ -83,6 +92,14 @@ export const optionsSchema = z
     timeouts: timeoutsSchema.default({ connectMs: 10_000, firstByteMs: 120_000, idleMs: 120_000 }),
     maxBodyBytes: z.number().int().positive().default(10 * MiB),
     maxSteps: z.number().int().nonnegative().default(50),
+    maxRunCostUsd: z.number().nonnegative().nullable().default(10),
+    dailyBudgetUsd: z.number().nonnegative().optional(),
+    monthlyBudgetUsd: z.number().nonnegative().optional(),
+    maxRunDurationMs: z.number().int().positive().optional(),
+    unknownModel: z.enum(['allow', 'reject']).default('allow'),
+    prices: z.record(z.string(), modelPriceSchema).optional(),
+    priceProvider: z.string().min(1).optional(),
+    outputTokenCap: z.number().int().positive().default(4096),
     runTtlMs: z.number().int().positive().default(24 * 60 * 60 * 1000),
     maxRunsInMemory: z.number().int().positive().default(100_000),
     store: z.custom<Store>((v) => typeof v === 'object' && v !== null && typeof (v as Store).admit === 'function', 'expected a Store').optional(),
@@ -137,6 +154,22 @@ export interface AgentWallOptions {
   maxBodyBytes?: number;
   /** Step limit per run (0: none). Default: 50. */
   maxSteps?: number;
+  /** Budget per run in USD (`null`: none). Default: 10. Per key: `keys[].budgets.runUsd`. */
+  maxRunCostUsd?: number | null;
+  /** Budget per key per UTC day in USD. Default: none. Per key: `keys[].budgets.dailyUsd`. */
+  dailyBudgetUsd?: number;
+  /** Budget per key per UTC month in USD. Default: none. Per key: `keys[].budgets.monthlyUsd`. */
+  monthlyBudgetUsd?: number;
+  /** Refuse a run's requests once it started longer ago than this. Default: none. */
+  maxRunDurationMs?: number;
+  /** A model the price list does not know: `'allow'` (priced 0, warned once) or `'reject'` (400). Default: `'allow'`. */
+  unknownModel?: 'allow' | 'reject';
+  /** Prices per model name or `*` glob, in USD per million tokens; they beat the price package. */
+  prices?: Record<string, { inputPerMTok: number; outputPerMTok: number; cachedInputPerMTok?: number; cacheWritePerMTok?: number }>;
+  /** Provider hint for the price package (e.g. `'openrouter'`). Default: detected from the model name. */
+  priceProvider?: string;
+  /** Output tokens reserved when a request sets no `max_tokens`. Default: 4096. */
+  outputTokenCap?: number;
   /** Run state expires this long after the run's last activity. Default: 24 h. */
   runTtlMs?: number;
   /** Bound of the default `MemoryStore`. Default: 100,000 runs. */

@@ -17,6 +17,11 @@ export class Authenticator {
     private readonly mode: 'keys' | 'none',
   ) {}
 
+  /** The configured settings of a key by its keyId (keys from `verifyKey` are not known here). */
+  settingsOf(keyId: string): KeyIdentity | undefined {
+    return this.ring.byKeyId(keyId);
+  }
+
   /** Throws `invalid_api_key` (401) or `store_unavailable` (503, auth fails closed). */
   async authenticate(headers: Record<string, string | string[] | undefined>): Promise<KeyIdentity> {
     const token = extractToken(headers);

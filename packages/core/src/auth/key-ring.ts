@@ -48,6 +48,12 @@ export class KeyRing {
     return this.byDigest.size;
   }
 
+  /** The identity of a configured key by its keyId. */
+  byKeyId(keyId: string): KeyIdentity | undefined {
+    for (const e of this.byDigest.values()) if (e.identity.keyId === keyId) return e.identity;
+    return undefined;
+  }
+
   /** The identity of a presented token, or undefined. */
   lookup(token: string): KeyIdentity | undefined {
     const digest = sha256(token);

@@ -1,7 +1,11 @@
-// POST /v1/chat/completions: validate, admit to the run, forward, relay, settle exactly once.
+// POST /v1/chat/completions: validate, admit to the run with a budget reservation, forward, relay, settle exactly once.
 import { pipeline } from 'node:stream';
 import type { KeyIdentity } from '../auth/key-ring.js';
 import type { AgentWallConfig } from '../config.js';
+import { computeCostMicros, microsToUsd, usdToMicros } from '../cost/cost.js';
+import { estimatePromptTokens, estimateTextTokens, maxOutputTokens, reservationMicros } from '../cost/estimate.js';
+import type { ResolvedPrice } from '../cost/pricing.js';
+import { normalizeUsage, type Usage } from '../cost/usage.js';
 import { AgentWallError } from '../errors.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from '../forward/headers.js';
 import { isAbort, upstreamError } from '../forward/upstream-errors.js';
@@ -9,10 +13,12 @@ import { globToRegExp } from '../forward/upstreams.js';
 import { readJsonBody } from '../http/body.js';
 import type { CoreRequest, CoreResponse } from '../http/types.js';
 import { readRunInput } from '../runs/run-input.js';
-import { SseRelay, type StreamObservation } from '../stream/sse-relay.js';
-import type { RunKey, StepRecord } from '../store/store.js';
+import { SseRelay } from '../stream/sse-relay.js';
+import { utcDay, utcMonth } from '../store/periods.js';
+import type { AdmitVerdict, BudgetReservation, RunKey, StepRecord } from '../store/store.js';
 import { validateChatRequest, type ChatRequest } from '../validation/chat-request.js';
 import { roundMs, runHeaders, spliceMetadata, type AgentWallMetadata } from './metadata.js';
+import { refusalError } from './verdicts.js';
 
 /** The body as the upstream gets it: without `agentwall_*` fields, asking for usage when streaming. */
 function upstreamBody(body: ChatRequest): Record<string, unknown> {
@@ -26,14 +32,48 @@ function modelAllowed(identity: KeyIdentity, model: string): boolean {
   return !identity.models || identity.models.some((p) => (p.includes('*') ? globToRegExp(p).test(model) : p === model));
 }
 
-/** Token counts of an OpenAI `usage` object, tolerating missing parts. */
-function usageTokens(usage: unknown): Pick<StepRecord, 'promptTokens' | 'completionTokens'> {
-  if (usage === null || typeof usage !== 'object') return {};
-  const u = usage as Record<string, unknown>;
-  const out: Pick<StepRecord, 'promptTokens' | 'completionTokens'> = {};
-  if (typeof u['prompt_tokens'] === 'number') out.promptTokens = u['prompt_tokens'];
-  if (typeof u['completion_tokens'] === 'number') out.completionTokens = u['completion_tokens'];
-  return out;
+function limitMicros(usd: number | null | undefined): number | undefined {
+  return usd === null || usd === undefined ? undefined : usdToMicros(usd);
+}
+
+/** The reservation against every budget that applies to this key, or undefined when none does. */
+function budgetFor(identity: KeyIdentity, cfg: AgentWallConfig, micros: number, now: number): BudgetReservation | undefined {
+  const o = cfg.options;
+  const b = identity.budgets ?? {};
+  const runLimitMicros = limitMicros(b.runUsd ?? o.maxRunCostUsd);
+  const dailyLimitMicros = limitMicros(b.dailyUsd ?? o.dailyBudgetUsd);
+  const monthlyLimitMicros = limitMicros(b.monthlyUsd ?? o.monthlyBudgetUsd);
+  if (runLimitMicros === undefined && dailyLimitMicros === undefined && monthlyLimitMicros === undefined) return undefined;
+  return {
+    micros,
+    day: utcDay(now),
+    month: utcMonth(now),
+    ...(runLimitMicros !== undefined ? { runLimitMicros } : {}),
+    ...(dailyLimitMicros !== undefined ? { dailyLimitMicros } : {}),
+    ...(monthlyLimitMicros !== undefined ? { monthlyLimitMicros } : {}),
+  };
+}
+
+/** What a step produced, before it is priced. */
+interface Outcome {
+  status: StepRecord['status'];
+  httpStatus?: number;
+  /** The upstream's usage object, when it sent one. */
+  usage?: unknown;
+  /** Output tokens estimated from the text seen, for answers without usage. */
+  seenOutputTokens?: number;
+  /** True when the upstream generated something that must be paid for. */
+  billable: boolean;
+}
+
+/** Prices an outcome: real usage when present, else an estimate marked as such, else nothing. */
+function price(outcome: Outcome, price: ResolvedPrice, promptTokens: number): { usage?: Usage; costMicros: number; estimated: boolean } {
+  if (!outcome.billable) return { costMicros: 0, estimated: false };
+  const real = normalizeUsage(outcome.usage);
+  if (real) return { usage: real, costMicros: computeCostMicros(price, real), estimated: false };
+  const completionTokens = outcome.seenOutputTokens ?? 0;
+  const usage: Usage = { promptTokens, completionTokens, cachedTokens: 0, reasoningTokens: 0, totalTokens: promptTokens + completionTokens };
+  return { usage, costMicros: computeCostMicros(price, usage), estimated: true };
 }
 
 /** Handles one chat completion for an authenticated key. AgentWall's refusals are thrown as AgentWallError. */
@@ -48,14 +88,23 @@ export async function handleChatCompletion(req: CoreRequest, identity: KeyIdenti
   if (!modelAllowed(identity, body.model)) {
     throw new AgentWallError('model_not_allowed', `This key may not use the model "${body.model}".`, { model: body.model }, { headers: headersOfRun });
   }
+  const modelPrice = cfg.prices.price(body.model);
+  if (!modelPrice.known && cfg.options.unknownModel === 'reject') {
+    throw new AgentWallError('unknown_model', `No price is known for the model "${body.model}", and unknown models are refused.`, { model: body.model }, { headers: headersOfRun });
+  }
+  const promptTokens = estimatePromptTokens(body);
+  const now = cfg.now();
+  const budget = budgetFor(identity, cfg, reservationMicros(modelPrice, promptTokens, maxOutputTokens(body, cfg.options.outputTokenCap)), now);
 
-  let verdict;
+  let verdict: AdmitVerdict;
   try {
     verdict = await cfg.store.admit({
       run,
-      now: cfg.now(),
+      now,
       ttlMs: cfg.runTtlMs,
       maxSteps: identity.maxSteps ?? cfg.maxSteps,
+      ...(cfg.options.maxRunDurationMs !== undefined ? { maxDurationMs: cfg.options.maxRunDurationMs } : {}),
+      ...(budget ? { budget } : {}),
       ...(runInput.agentId !== undefined ? { agentId: runInput.agentId } : {}),
       ...(runInput.metadata !== undefined ? { metadata: runInput.metadata } : {}),
     });
@@ -63,52 +112,58 @@ export async function handleChatCompletion(req: CoreRequest, identity: KeyIdenti
     cfg.logger.error('agentwall: store unavailable, refusing request (fail closed)', { code: 'AW_STORE_UNAVAILABLE', error: String(err) });
     throw new AgentWallError('store_unavailable', 'AgentWall cannot reach its store; try again shortly.', {}, { headers: headersOfRun });
   }
-  if (!verdict.admitted) {
-    if (verdict.block === 'run_killed') {
-      throw new AgentWallError('run_killed', `Run ${run.runId} was killed: ${verdict.reason}`, { run_id: run.runId, reason: verdict.reason }, { headers: headersOfRun });
-    }
-    throw new AgentWallError(
-      'step_limit_exceeded',
-      `Run ${run.runId} has reached its limit of ${verdict.limit} steps.`,
-      { run_id: run.runId, steps: verdict.steps, limit: verdict.limit },
-      { headers: headersOfRun },
-    );
-  }
+  if (!verdict.admitted) throw refusalError(verdict, run.runId, headersOfRun);
   const step = verdict.step;
   const stream = body.stream === true;
   const wantsUsage = body.stream_options?.include_usage === true;
+  const reservation = budget ? { micros: budget.micros, day: budget.day, month: budget.month } : undefined;
 
   // Settle exactly once per admitted request, whatever happens to the response.
   let settled: Promise<AgentWallMetadata> | undefined;
   let preForwardMs = 0;
-  const settle = (outcome: Omit<StepRecord, 'step' | 'model' | 'stream' | 'latencyMs' | 'at' | 'costMicros' | 'estimated'>, upstreamDone: number): Promise<AgentWallMetadata> => {
+  const settle = (outcome: Outcome, upstreamDone: number): Promise<AgentWallMetadata> => {
     settled ??= (async () => {
+      const priced = price(outcome, modelPrice, promptTokens);
+      const u = priced.usage;
       const record: StepRecord = {
         step,
         model: body.model,
         stream,
-        costMicros: 0,
-        estimated: false,
+        status: outcome.status,
+        costMicros: priced.costMicros,
+        estimated: priced.estimated,
         latencyMs: roundMs(upstreamDone - started),
         at: cfg.now(),
-        ...outcome,
+        ...(outcome.httpStatus !== undefined ? { httpStatus: outcome.httpStatus } : {}),
+        ...(u ? { promptTokens: u.promptTokens, completionTokens: u.completionTokens, cachedTokens: u.cachedTokens, reasoningTokens: u.reasoningTokens } : {}),
       };
       let runSteps = step;
+      let runCostMicros = priced.costMicros;
       try {
-        const after = await cfg.store.settle({ run, now: cfg.now(), ttlMs: cfg.runTtlMs, record });
+        const after = await cfg.store.settle({ run, now: cfg.now(), ttlMs: cfg.runTtlMs, record, ...(reservation ? { reservation } : {}) });
         runSteps = after.steps;
+        runCostMicros = after.runCostMicros;
       } catch (err) {
-        cfg.logger.error('agentwall: could not record a step outcome', { code: 'AW_SETTLE_FAILED', run_id: run.runId, step, error: String(err) });
+        cfg.logger.error('agentwall: could not record a step outcome', { code: 'AW_SETTLE_FAILED', run_id: run.runId, step, cost_micros: priced.costMicros, error: String(err) });
       }
       return {
         run_id: run.runId,
         step,
+        cost_usd: microsToUsd(priced.costMicros),
+        run_cost_usd: microsToUsd(runCostMicros),
         run_steps: runSteps,
         loop_detected: false,
         overhead_ms: roundMs(preForwardMs + (performance.now() - upstreamDone)),
+        ...(priced.estimated ? { estimated: true } : {}),
       };
     })();
     return settled;
+  };
+  const fail = async (err: unknown, httpStatus?: number): Promise<never> => {
+    const aborted = isAbort(err) || req.signal.aborted;
+    await settle({ status: aborted ? 'aborted' : 'error', billable: false, ...(httpStatus !== undefined ? { httpStatus } : {}) }, performance.now());
+    const e = upstreamError(err, cfg.upstreams.timeouts);
+    throw new AgentWallError(e.code, e.message, { ...e.extra }, { headers: runHeaders(run.runId, step) });
   };
 
   const upstream = cfg.upstreams.route(body.model);
@@ -131,52 +186,51 @@ export async function handleChatCompletion(req: CoreRequest, identity: KeyIdenti
       signal: req.signal,
     });
   } catch (err) {
-    const aborted = isAbort(err) || req.signal.aborted;
-    await settle({ status: aborted ? 'aborted' : 'error' }, performance.now());
-    const e = upstreamError(err, cfg.upstreams.timeouts);
-    throw new AgentWallError(e.code, e.message, { ...e.extra }, { headers: runHeaders(run.runId, step) });
+    return fail(err);
   }
 
   const outHeaders: Record<string, string | string[]> = { ...clientResponseHeaders(res.headers), ...runHeaders(run.runId, step) };
-  const isSse = String(res.headers['content-type'] ?? '').startsWith('text/event-stream');
+  const ok = res.statusCode >= 200 && res.statusCode < 300;
+  const status = res.statusCode;
 
-  if (stream && res.statusCode >= 200 && res.statusCode < 300 && isSse) {
+  if (stream && ok && String(res.headers['content-type'] ?? '').startsWith('text/event-stream')) {
     let upstreamDone = 0;
     const relay = new SseRelay({
       hideUsageChunk: !wantsUsage,
+      estimateTokens: estimateTextTokens,
       onDone: async (obs) => {
         upstreamDone = performance.now();
-        const meta = await settle({ status: 'ok', httpStatus: res.statusCode, ...usageTokens(obs.usage) }, upstreamDone);
+        const meta = await settle({ status: 'ok', httpStatus: status, usage: obs.usage, seenOutputTokens: obs.outputTokens, billable: true }, upstreamDone);
         return `: agentwall ${JSON.stringify(meta)}\n\n`;
       },
     });
     pipeline(res.body, relay, (err) => {
       if (!err) return;
-      // Cut short by the client or the upstream: record what was seen.
-      const obs: StreamObservation = relay.observation;
-      void settle({ status: req.signal.aborted || isAbort(err) ? 'aborted' : 'error', httpStatus: res.statusCode, ...usageTokens(obs.usage) }, upstreamDone || performance.now());
+      // Cut short by the client or the upstream: the prompt was read and the text seen was generated, so both are charged.
+      const obs = relay.observation;
+      void settle(
+        { status: req.signal.aborted || isAbort(err) ? 'aborted' : 'error', httpStatus: status, usage: obs.usage, seenOutputTokens: obs.outputTokens, billable: true },
+        upstreamDone || performance.now(),
+      );
     });
     outHeaders['content-type'] = res.headers['content-type'] as string;
     outHeaders['cache-control'] = 'no-cache';
     outHeaders['x-accel-buffering'] = 'no';
-    return { status: res.statusCode, headers: outHeaders, stream: relay, outcome: { runId: run.runId, step } };
+    return { status, headers: outHeaders, stream: relay, outcome: { runId: run.runId, step } };
   }
 
   let raw: Buffer;
   try {
     raw = Buffer.from(await res.body.arrayBuffer());
   } catch (err) {
-    const aborted = isAbort(err) || req.signal.aborted;
-    await settle({ status: aborted ? 'aborted' : 'error', httpStatus: res.statusCode }, performance.now());
-    const e = upstreamError(err, cfg.upstreams.timeouts);
-    throw new AgentWallError(e.code, e.message, { ...e.extra }, { headers: runHeaders(run.runId, step) });
+    return fail(err, status);
   }
   const upstreamDone = performance.now();
 
-  if (res.statusCode < 200 || res.statusCode >= 300) {
+  if (!ok) {
     // Upstream errors reach the client unchanged; nothing was generated, so nothing is charged.
-    await settle({ status: 'error', httpStatus: res.statusCode }, upstreamDone);
-    return { status: res.statusCode, headers: outHeaders, body: raw, outcome: { runId: run.runId, step } };
+    await settle({ status: 'error', httpStatus: status, billable: false }, upstreamDone);
+    return { status, headers: outHeaders, body: raw, outcome: { runId: run.runId, step } };
   }
 
   let json: unknown;
@@ -186,8 +240,23 @@ export async function handleChatCompletion(req: CoreRequest, identity: KeyIdenti
     json = undefined;
   }
   const isObject = json !== null && typeof json === 'object' && !Array.isArray(json);
-  const usage = isObject ? (json as Record<string, unknown>)['usage'] : undefined;
-  const meta = await settle({ status: 'ok', httpStatus: res.statusCode, ...usageTokens(usage) }, upstreamDone);
-  const spliced = isObject ? spliceMetadata(raw, Object.keys(json as object).length === 0, meta) : undefined;
-  return { status: res.statusCode, headers: outHeaders, body: spliced ?? raw, outcome: { runId: run.runId, step } };
+  const answer = isObject ? (json as Record<string, unknown>) : {};
+  const meta = await settle({ status: 'ok', httpStatus: status, usage: answer['usage'], seenOutputTokens: completionTextTokens(answer), billable: true }, upstreamDone);
+  outHeaders['x-agentwall-cost-usd'] = meta.cost_usd.toFixed(6);
+  outHeaders['x-agentwall-run-cost-usd'] = meta.run_cost_usd.toFixed(6);
+  const spliced = isObject ? spliceMetadata(raw, Object.keys(answer).length === 0, meta) : undefined;
+  return { status, headers: outHeaders, body: spliced ?? raw, outcome: { runId: run.runId, step } };
+}
+
+/** Estimated tokens of a non-streamed answer's text, used only when the upstream sent no usage. */
+function completionTextTokens(answer: Record<string, unknown>): number {
+  const choices = answer['choices'];
+  if (!Array.isArray(choices)) return 0;
+  let n = 0;
+  for (const c of choices) {
+    const m = (c as { message?: { content?: unknown; tool_calls?: unknown } } | null)?.message;
+    if (typeof m?.content === 'string') n += estimateTextTokens(m.content);
+    if (Array.isArray(m?.tool_calls)) n += estimateTextTokens(JSON.stringify(m.tool_calls));
+  }
+  return n;
 }

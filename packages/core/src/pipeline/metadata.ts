@@ -4,6 +4,8 @@
 export interface AgentWallMetadata {
   run_id: string;
   step: number;
+  cost_usd: number;
+  run_cost_usd: number;
   run_steps: number;
   loop_detected: boolean;
   overhead_ms: number;

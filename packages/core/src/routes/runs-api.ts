@@ -24,6 +24,7 @@ export function runSummary(s: RunState): Record<string, unknown> {
     kill_reason: s.killReason ?? null,
     steps: s.steps,
     cost_usd: micros(s.costMicros),
+    reserved_usd: micros(s.reservedMicros),
     created_at: new Date(s.createdAt).toISOString(),
     updated_at: new Date(s.updatedAt).toISOString(),
     blocked_attempts: s.blockedCount,

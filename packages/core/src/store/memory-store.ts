@@ -4,6 +4,10 @@ import type {
   AdmitRequest,
   AdmitVerdict,
   BlockedAttempt,
+  BudgetReservation,
+  BudgetScope,
+  KeyUsage,
+  PeriodUsage,
   RunKey,
   RunState,
   SettleRequest,
@@ -11,11 +15,14 @@ import type {
   Store,
 } from './store.js';
 import { RUN_LIMITS } from './store.js';
+import { utcDay, utcMonth } from './periods.js';
 
 /** Options of {@link MemoryStore}. */
 export interface MemoryStoreOptions {
   /** Most runs kept; the least recently used go first. Default: 100,000. */
   maxRuns?: number;
+  /** Most key-period usage counters kept (two per active key). Default: 100,000. */
+  maxUsageEntries?: number;
   /** Clock for TTL checks, for tests. Default: `performance.now`-based clock of lru-cache. */
   perf?: { now(): number };
 }
@@ -29,13 +36,17 @@ export interface MemoryStoreOptions {
  */
 export class MemoryStore implements Store {
   private readonly runs: LRUCache<string, RunState>;
+  private readonly usage: LRUCache<string, PeriodUsage>;
   private readonly revoked = new Set<string>();
 
   constructor(options: MemoryStoreOptions = {}) {
     const max = options.maxRuns ?? 100_000;
     if (!Number.isInteger(max) || max < 1) throw new TypeError('MemoryStore: `maxRuns` must be a positive integer');
     // An injected clock is read on every check (ttlResolution 0), so tests can move time by hand.
-    this.runs = new LRUCache<string, RunState>({ max, ttlAutopurge: false, ...(options.perf ? { perf: options.perf, ttlResolution: 0 } : {}) });
+    const clock = options.perf ? { perf: options.perf, ttlResolution: 0 } : {};
+    this.runs = new LRUCache<string, RunState>({ max, ttlAutopurge: false, ...clock });
+    // A month counter must outlive its month; a day counter is read only on its day.
+    this.usage = new LRUCache<string, PeriodUsage>({ max: options.maxUsageEntries ?? 100_000, ttl: 32 * 24 * 3600 * 1000, ...clock });
   }
 
   private static id(run: RunKey): string {
@@ -52,6 +63,7 @@ export class MemoryStore implements Store {
         status: 'active',
         steps: 0,
         costMicros: 0,
+        reservedMicros: 0,
         createdAt: now,
         updatedAt: now,
         blockedCount: 0,
@@ -74,13 +86,65 @@ export class MemoryStore implements Store {
       pushBlocked(state, { at: req.now, type: 'run_killed' });
       return { admitted: false, block: 'run_killed', steps: state.steps, reason: state.killReason ?? 'killed' };
     }
+    if (req.maxDurationMs !== undefined && req.now - state.createdAt > req.maxDurationMs) {
+      pushBlocked(state, { at: req.now, type: 'run_duration_exceeded' });
+      return { admitted: false, block: 'run_duration_exceeded', steps: state.steps, limitMs: req.maxDurationMs, startedAt: state.createdAt };
+    }
     if (req.maxSteps > 0 && state.steps >= req.maxSteps) {
       pushBlocked(state, { at: req.now, type: 'step_limit_exceeded' });
       return { admitted: false, block: 'step_limit_exceeded', steps: state.steps, limit: req.maxSteps };
     }
+    if (req.budget) {
+      const refusal = this.reserve(state, req.run.keyId, req.budget);
+      if (refusal) {
+        pushBlocked(state, { at: req.now, type: 'budget_exceeded' });
+        return { admitted: false, block: 'budget_exceeded', steps: state.steps, ...refusal };
+      }
+    }
     state.steps += 1;
     if (req.dlp) addCounts(state.dlp, req.dlp);
     return { admitted: true, step: state.steps };
+  }
+
+  private period(keyId: string, kind: 'd' | 'm', id: string): PeriodUsage {
+    const k = `${keyId}\u0000${kind}\u0000${id}`;
+    let p = this.usage.get(k);
+    if (!p) {
+      p = { spentMicros: 0, reservedMicros: 0 };
+      this.usage.set(k, p);
+    }
+    return p;
+  }
+
+  /** Checks every budget first, then holds the reservation on all of them: all or nothing. */
+  private reserve(
+    state: RunState,
+    keyId: string,
+    b: BudgetReservation,
+  ): { scope: BudgetScope; limitMicros: number; spentMicros: number; reservedMicros: number } | undefined {
+    const day = this.period(keyId, 'd', b.day);
+    const month = this.period(keyId, 'm', b.month);
+    const checks: Array<[BudgetScope, number | undefined, number, number]> = [
+      ['run', b.runLimitMicros, state.costMicros, state.reservedMicros],
+      ['key_daily', b.dailyLimitMicros, day.spentMicros, day.reservedMicros],
+      ['key_monthly', b.monthlyLimitMicros, month.spentMicros, month.reservedMicros],
+    ];
+    for (const [scope, limit, spent, reserved] of checks) {
+      if (limit !== undefined && spent + reserved + b.micros > limit) return { scope, limitMicros: limit, spentMicros: spent, reservedMicros: reserved };
+    }
+    state.reservedMicros += b.micros;
+    day.reservedMicros += b.micros;
+    month.reservedMicros += b.micros;
+    return undefined;
+  }
+
+  async getUsage(keyId: string, day: string, month: string): Promise<KeyUsage> {
+    const d = this.usage.get(`${keyId}\u0000d\u0000${day}`);
+    const m = this.usage.get(`${keyId}\u0000m\u0000${month}`);
+    return {
+      daily: { spentMicros: d?.spentMicros ?? 0, reservedMicros: d?.reservedMicros ?? 0 },
+      monthly: { spentMicros: m?.spentMicros ?? 0, reservedMicros: m?.reservedMicros ?? 0 },
+    };
   }
 
   async recordBlocked(run: RunKey, attempt: BlockedAttempt, now: number, ttlMs: number): Promise<void> {
@@ -89,7 +153,18 @@ export class MemoryStore implements Store {
 
   async settle(req: SettleRequest): Promise<SettleResult> {
     const state = this.touch(req.run, req.now, req.ttlMs);
-    state.costMicros += req.record.costMicros;
+    const cost = req.record.costMicros;
+    const held = req.reservation?.micros ?? 0;
+    state.costMicros += cost;
+    state.reservedMicros = Math.max(0, state.reservedMicros - held);
+    if (req.reservation || cost > 0) {
+      const day = this.period(req.run.keyId, 'd', req.reservation?.day ?? utcDay(req.now));
+      const month = this.period(req.run.keyId, 'm', req.reservation?.month ?? utcMonth(req.now));
+      day.spentMicros += cost;
+      day.reservedMicros = Math.max(0, day.reservedMicros - held);
+      month.spentMicros += cost;
+      month.reservedMicros = Math.max(0, month.reservedMicros - held);
+    }
     state.stepRecords.push(req.record);
     if (state.stepRecords.length > RUN_LIMITS.stepRecords) state.stepRecords.shift();
     return { runCostMicros: state.costMicros, steps: state.steps };
@@ -121,6 +196,7 @@ export class MemoryStore implements Store {
 
   async close(): Promise<void> {
     this.runs.clear();
+    this.usage.clear();
   }
 
   /** Number of runs held now (for tests and the memory check). */

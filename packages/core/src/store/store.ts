@@ -43,7 +43,10 @@ export interface RunState {
   status: 'active' | 'killed';
   killReason?: string;
   steps: number;
+  /** Settled spend of the run, in micro-dollars. */
   costMicros: number;
+  /** Reservations of requests in flight, in micro-dollars. */
+  reservedMicros: number;
   createdAt: number;
   updatedAt: number;
   blockedCount: number;
@@ -67,13 +70,34 @@ export interface AdmitRequest {
   maxSteps: number;
   /** DLP findings of this request, added to the run when admitted. */
   dlp?: Record<string, number>;
+  /** Refuse when the run started longer ago than this (ms). */
+  maxDurationMs?: number;
+  /** The worst-case cost to reserve against every budget that applies. */
+  budget?: BudgetReservation;
 }
+
+/** A reservation of money against the budgets of a run and its key. Limits absent: no such budget. */
+export interface BudgetReservation {
+  /** Worst-case cost of the request, integer micro-dollars. */
+  micros: number;
+  runLimitMicros?: number;
+  dailyLimitMicros?: number;
+  monthlyLimitMicros?: number;
+  /** UTC day (`2026-11-24`) and month (`2026-11`) the key's spend is counted in. */
+  day: string;
+  month: string;
+}
+
+/** Which budget refused a request. */
+export type BudgetScope = 'run' | 'key_daily' | 'key_monthly';
 
 /** The verdict of {@link Store.admit}. */
 export type AdmitVerdict =
   | { admitted: true; step: number }
   | { admitted: false; block: 'run_killed'; steps: number; reason: string }
-  | { admitted: false; block: 'step_limit_exceeded'; steps: number; limit: number };
+  | { admitted: false; block: 'step_limit_exceeded'; steps: number; limit: number }
+  | { admitted: false; block: 'run_duration_exceeded'; steps: number; limitMs: number; startedAt: number }
+  | { admitted: false; block: 'budget_exceeded'; steps: number; scope: BudgetScope; limitMicros: number; spentMicros: number; reservedMicros: number };
 
 /** Input of {@link Store.settle}. */
 export interface SettleRequest {
@@ -81,6 +105,20 @@ export interface SettleRequest {
   now: number;
   ttlMs: number;
   record: StepRecord;
+  /** The reservation taken at admit, released now; `record.costMicros` is added as spend instead. */
+  reservation?: { micros: number; day: string; month: string };
+}
+
+/** A key's spend in one period. */
+export interface PeriodUsage {
+  spentMicros: number;
+  reservedMicros: number;
+}
+
+/** A key's spend today and this month. */
+export interface KeyUsage {
+  daily: PeriodUsage;
+  monthly: PeriodUsage;
 }
 
 /** The run after a settle. */
@@ -99,19 +137,26 @@ export const RUN_LIMITS = { stepRecords: 200, blocked: 50 } as const;
  */
 export interface Store {
   /**
-   * Atomically: create the run if it is new (recording agent id and metadata), refuse it if it is
-   * killed or at its step limit (recording the blocked attempt), else increment its step counter.
-   * Two concurrent calls never get the same step number.
+   * Atomically: create the run if it is new (recording agent id and metadata); refuse it if it is
+   * killed, past its duration, at its step limit, or if the reservation would take any budget
+   * (run, key per day, key per month) past its limit counting spend and reservations in flight
+   * (recording the blocked attempt); else increment the step counter and hold the reservation.
+   * Two concurrent calls never get the same step number, and never both fit where one would.
    */
   admit(req: AdmitRequest): Promise<AdmitVerdict>;
   /** Atomically: record a blocked attempt on the run (creating the run if new). */
   recordBlocked(run: RunKey, attempt: BlockedAttempt, now: number, ttlMs: number): Promise<void>;
-  /** Atomically: record the outcome of an admitted step and add its cost to the run. Returns the run's cost and steps after it. */
+  /**
+   * Atomically: record the outcome of an admitted step, release its reservation and add its cost to
+   * the run and to the key's day and month. Returns the run's cost and steps after it.
+   */
   settle(req: SettleRequest): Promise<SettleResult>;
   /** Reads a run's state, or undefined when unknown or expired. */
   getRun(run: RunKey): Promise<RunState | undefined>;
   /** Atomically: mark a known run killed; later admits are refused. False when the run is unknown. */
   killRun(run: RunKey, reason: string, now: number, ttlMs: number): Promise<boolean>;
+  /** A key's spend and reservations in a UTC day and month. */
+  getUsage(keyId: string, day: string, month: string): Promise<KeyUsage>;
   /** Marks a key revoked on every instance sharing this store. */
   revokeKey(keyId: string): Promise<void>;
   /** True when the key was revoked. */

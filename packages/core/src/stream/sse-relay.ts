@@ -5,8 +5,10 @@ import { Transform, type TransformCallback } from 'node:stream';
 export interface StreamObservation {
   /** The `usage` object of the usage chunk, when the upstream sent one. */
   usage: unknown;
-  /** Characters of generated text seen (content, refusal and tool-call arguments), for estimating a cut-short stream. */
+  /** Characters of generated text seen (content, refusal and tool-call arguments). */
   outputChars: number;
+  /** Estimated tokens of that text, for pricing a stream cut short before its usage chunk. */
+  outputTokens: number;
   /** The stream reached `data: [DONE]`. */
   done: boolean;
   /** Events relayed. */
@@ -22,6 +24,8 @@ export interface SseRelayOptions {
    * line, is written just before `[DONE]`. The stream waits for it, so settling can finish first.
    */
   onDone: (observation: StreamObservation) => Promise<string>;
+  /** Token estimate of a piece of generated text. Default: none (outputTokens stays 0). */
+  estimateTokens?: (text: string) => number;
 }
 
 const LF = 0x0a;
@@ -49,25 +53,24 @@ function eventData(event: string): string | undefined {
   return data;
 }
 
-function countOutputChars(chunk: Record<string, unknown>): number {
+/** Calls `see` with each piece of generated text in a chunk's deltas. */
+function forEachOutputText(chunk: Record<string, unknown>, see: (text: string) => void): void {
   const choices = chunk['choices'];
-  if (!Array.isArray(choices)) return 0;
-  let n = 0;
+  if (!Array.isArray(choices)) return;
   for (const c of choices) {
     const delta = (c as { delta?: Record<string, unknown> } | null)?.delta;
     if (!delta) continue;
-    if (typeof delta['content'] === 'string') n += delta['content'].length;
-    if (typeof delta['refusal'] === 'string') n += delta['refusal'].length;
+    if (typeof delta['content'] === 'string') see(delta['content']);
+    if (typeof delta['refusal'] === 'string') see(delta['refusal']);
     const calls = delta['tool_calls'];
     if (Array.isArray(calls)) {
       for (const call of calls) {
         const fn = (call as { function?: { name?: unknown; arguments?: unknown } } | null)?.function;
-        if (typeof fn?.arguments === 'string') n += fn.arguments.length;
-        if (typeof fn?.name === 'string') n += fn.name.length;
+        if (typeof fn?.arguments === 'string') see(fn.arguments);
+        if (typeof fn?.name === 'string') see(fn.name);
       }
     }
   }
-  return n;
 }
 
 /**
@@ -76,12 +79,23 @@ function countOutputChars(chunk: Record<string, unknown>): number {
  * incomplete event, never the stream.
  */
 export class SseRelay extends Transform {
-  readonly observation: StreamObservation = { usage: undefined, outputChars: 0, done: false, events: 0 };
+  readonly observation: StreamObservation = { usage: undefined, outputChars: 0, outputTokens: 0, done: false, events: 0 };
   private pending: Buffer | undefined;
   private finished = false;
+  private readonly see: (text: string) => void;
 
   constructor(private readonly options: SseRelayOptions) {
     super();
+    const obs = this.observation;
+    const estimate = options.estimateTokens;
+    this.see = estimate
+      ? (text) => {
+          obs.outputChars += text.length;
+          obs.outputTokens += estimate(text);
+        }
+      : (text) => {
+          obs.outputChars += text.length;
+        };
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, callback: TransformCallback): void {
@@ -134,7 +148,7 @@ export class SseRelay extends Transform {
     }
     if (chunk === null || typeof chunk !== 'object') return false;
     const obj = chunk as Record<string, unknown>;
-    this.observation.outputChars += countOutputChars(obj);
+    forEachOutputText(obj, this.see);
     const usage = obj['usage'];
     if (usage !== null && typeof usage === 'object') {
       this.observation.usage = usage;

@@ -1,0 +1,155 @@
+// The contract between the scan engine and a detector, plus the factory that turns a regex spec into one.
+
+/**
+ * A span a detector accepted: `[start, end)` in UTF-16 code units of the scanned text.
+ *
+ * @example
+ * const span: DetectorMatch = { start: 4, end: 24 };
+ */
+export interface DetectorMatch {
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * One kind's recogniser. Both methods are pure functions of `(text, from)` that read at most
+ * `maxLength` characters past a candidate's start, which is what lets the stream masker hold back
+ * a bounded tail and still produce exactly what a whole-text scan would.
+ *
+ * @example
+ * const hit = detector.find('key: AKIAABCDEFGHIJKLMNOP', 0); // { start: 5, end: 25 }
+ */
+export interface Detector {
+  /** The kind id reported in counts and in `[REDACTED:<kind>]`. */
+  readonly kind: string;
+  /** Upper bound on the characters, from a candidate's start, that deciding the candidate may read (match plus look-ahead). */
+  readonly maxLength: number;
+  /** Every regex the detector runs, exposed so tests can audit them for backtracking hazards. */
+  readonly regexes: readonly RegExp[];
+  /** The first accepted candidate starting at or after `from`, or `null` when there is none. */
+  find(text: string, from: number): DetectorMatch | null;
+  /**
+   * The earliest position `>= from` at which a candidate may start whose outcome still depends on
+   * characters after the end of `text` (an incomplete match at the end of a stream buffer); `text.length` if none.
+   */
+  tailStart(text: string, from: number): number;
+}
+
+/**
+ * Declarative description of a regex-driven detector.
+ *
+ * @example
+ * const spec: RegexDetectorSpec = {
+ *   kind: 'google_api_key',
+ *   pattern: /(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/,
+ *   hints: ['AIza'],
+ *   tail: prefixTail('(?<![A-Za-z0-9_-])', [{ atoms: ['A', 'I', 'z', 'a'], rest: '[0-9A-Za-z_-]{0,35}' }]),
+ *   maxLength: 40,
+ * };
+ */
+export interface RegexDetectorSpec {
+  readonly kind: string;
+  /** The candidate pattern; flags other than `g` are kept, `g` is added. */
+  readonly pattern: RegExp;
+  /** Literal substrings of which one must occur for a match to be possible: a cheap `indexOf` pre-check. Default: none (always run). */
+  readonly hints?: readonly string[];
+  /** How far before a hint occurrence a match may start, so the regex can begin there instead of at 0. Default `0`. */
+  readonly hintOffset?: number;
+  /**
+   * Second-stage check in code (checksums, structure). Returns the accepted end (which may be shorter
+   * than the regex match) or `-1` to reject, in which case the search resumes one character later.
+   * Default: accept the regex match as is.
+   */
+  readonly resolve?: (text: string, start: number, end: number) => number;
+  /** `$`-anchored pattern matching any suffix that could be the start of an unfinished match. */
+  readonly tail: RegExp;
+  readonly maxLength: number;
+}
+
+/** How far back a hint may sit before the match it announces (covers look-behind hints such as `Bearer `). */
+const HINT_LOOKBACK = 16;
+
+/**
+ * Builds a detector from a {@link RegexDetectorSpec}. The regexes are compiled once and reused; `lastIndex`
+ * is reset on every call, so one detector can serve any number of scans (JavaScript runs them one at a time).
+ *
+ * @example
+ * const detector = createRegexDetector(spec);
+ * detector.find('AIza' + 'x'.repeat(35), 0); // { start: 0, end: 39 }
+ */
+export function createRegexDetector(spec: RegexDetectorSpec): Detector {
+  const regex = withFlag(spec.pattern, 'g');
+  const tail = withFlag(spec.tail, 'g');
+  const hints = spec.hints ?? [];
+  const hintOffset = spec.hintOffset ?? 0;
+  const resolve = spec.resolve;
+  return {
+    kind: spec.kind,
+    maxLength: spec.maxLength,
+    regexes: [regex, tail],
+    find(text, from) {
+      let startAt = from;
+      if (hints.length > 0) {
+        let first = -1;
+        const hintFrom = Math.max(0, from - HINT_LOOKBACK);
+        for (const hint of hints) {
+          const at = text.indexOf(hint, hintFrom);
+          if (at !== -1 && (first === -1 || at < first)) first = at;
+        }
+        if (first === -1) return null;
+        startAt = Math.max(from, first - hintOffset);
+      }
+      regex.lastIndex = startAt;
+      for (;;) {
+        const m = regex.exec(text);
+        if (m === null) return null;
+        const start = m.index;
+        let end = start + m[0].length;
+        if (resolve !== undefined && end > start) end = resolve(text, start, end);
+        if (end > start) return { start, end };
+        regex.lastIndex = start + 1;
+      }
+    },
+    tailStart(text, from) {
+      tail.lastIndex = from;
+      const m = tail.exec(text);
+      return m === null ? text.length : m.index;
+    },
+  };
+}
+
+/**
+ * One literal-ish prefix for {@link prefixTail}: `atoms` are single-character regex atoms (a literal or a class)
+ * and `rest` is a prefix-closed pattern for what may follow them.
+ *
+ * @example
+ * const variant: TailVariant = { atoms: ['s', 'k', '-'], rest: '[A-Za-z0-9_-]{0,256}' };
+ */
+export interface TailVariant {
+  readonly atoms: readonly string[];
+  readonly rest: string;
+}
+
+/**
+ * Builds a `$`-anchored tail pattern that matches every proper prefix of each variant's atoms, or the full
+ * atoms followed by (a prefix of) `rest`. Atoms are single characters so that a stream cut inside a literal
+ * prefix such as `sk_li|ve_` is still recognised as a possible match start.
+ *
+ * @example
+ * prefixTail('(?<![A-Za-z0-9])', [{ atoms: ['A', '[KS]', 'I', 'A'], rest: '[A-Z0-9]{0,16}' }]);
+ * // /(?<![A-Za-z0-9])(?:A|A[KS]|A[KS]I|A[KS]IA[A-Z0-9]{0,16})$/g
+ */
+export function prefixTail(lookbehind: string, variants: readonly TailVariant[]): RegExp {
+  const alternatives: string[] = [];
+  for (const { atoms, rest } of variants) {
+    for (let k = 1; k < atoms.length; k++) alternatives.push(atoms.slice(0, k).join(''));
+    alternatives.push(atoms.join('') + rest);
+  }
+  const unique = [...new Set(alternatives)];
+  return new RegExp(`${lookbehind}(?:${unique.join('|')})$`, 'g');
+}
+
+function withFlag(regex: RegExp, flag: string): RegExp {
+  const flags = regex.flags.replace('y', '');
+  return new RegExp(regex.source, flags.includes(flag) ? flags : flags + flag);
+}

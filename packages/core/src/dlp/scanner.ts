@@ -1,0 +1,116 @@
+// The DLP scanner: compiles a policy once, then masks texts, chat requests, completions and streams.
+
+import { compileCustomPattern, type DlpCustomPattern } from './custom-patterns.js';
+import type { Detector } from './detector.js';
+import { DEFAULT_DLP_ACTIONS, DLP_KINDS, isDlpAction, isDlpKind, type DlpAction, type DlpKind } from './kinds.js';
+import { scanChatCompletion, scanChatMessages, type DlpCompletionResult, type DlpMessagesResult } from './messages.js';
+import { BUILT_IN_DETECTORS } from './patterns.js';
+import { findMatches, renderMatches, type CompiledPolicy } from './scan-engine.js';
+import { createStreamMasker, type DlpStreamMasker } from './stream-masker.js';
+import { DlpTally, type DlpTextResult } from './tally.js';
+
+/**
+ * DLP configuration: an action per built-in kind (merged over {@link DEFAULT_DLP_ACTIONS}) and custom patterns.
+ *
+ * @defaultValue `{ kinds: {}, custom: [] }` — i.e. the default policy, no custom patterns
+ * @example
+ * const config: DlpConfig = { kinds: { email: 'mask', openai_key: 'block' }, custom: [{ name: 'ticket', pattern: 'TCK-[0-9]{4}' }] };
+ */
+export interface DlpConfig {
+  kinds: Partial<Record<DlpKind, DlpAction>>;
+  custom?: DlpCustomPattern[];
+}
+
+/**
+ * A compiled DLP policy. Create it once (at startup or config reload) and reuse it for every request.
+ *
+ * @example
+ * const scanner = createDlpScanner();
+ * if (scanner.enabled) {
+ *   const { messages, blocked, counts } = scanner.scanMessages(body.messages);
+ * }
+ */
+export interface DlpScanner {
+  /** `false` when every kind is off and there are no custom patterns: the caller can skip DLP entirely (hot path). */
+  readonly enabled: boolean;
+  /** The effective action per built-in kind (defaults merged with the configuration). */
+  readonly actions: Readonly<Record<DlpKind, DlpAction>>;
+  /** Longest span any enabled detector may need to see: the most a stream masker ever holds back. */
+  readonly maxMatchLength: number;
+  /**
+   * Scans one text. Returns the masked text (the same string instance if nothing changed), counts per kind, and
+   * the kinds in `block` mode that were found (their matches are masked too, so the text is safe to log).
+   */
+  scanText(text: string): DlpTextResult;
+  /**
+   * Scans an OpenAI chat completion request's `messages` without mutating them: a new array only if something
+   * changed (unchanged messages and parts are shared), plus aggregated counts and blocked kinds.
+   */
+  scanMessages(messages: unknown[]): DlpMessagesResult;
+  /** Scans a non-streamed chat completion body (`choices[].message` content and tool-call arguments). */
+  scanCompletion(body: unknown): DlpCompletionResult;
+  /** A fresh incremental masker for one streamed text channel. */
+  createStreamMasker(): DlpStreamMasker;
+}
+
+/**
+ * Compiles a DLP policy. Throws a `TypeError` on unknown kinds, invalid actions or invalid custom patterns
+ * (including patterns with nested quantifiers), so a bad configuration fails at startup, not per request.
+ *
+ * @defaultValue `config` = `{}`: secrets and credit cards masked, e-mail / phone / SSN / IBAN off
+ * @example
+ * const scanner = createDlpScanner({ kinds: { email: 'mask', private_key: 'block' } });
+ * scanner.scanText('write to jane@example.com').text; // 'write to [REDACTED:email]'
+ */
+export function createDlpScanner(config: Partial<DlpConfig> = {}): DlpScanner {
+  const actions = resolveActions(config.kinds);
+  const detectors: Detector[] = [];
+  const blocking: boolean[] = [];
+  for (const kind of DLP_KINDS) {
+    if (actions[kind] === 'off') continue;
+    detectors.push(BUILT_IN_DETECTORS[kind]);
+    blocking.push(actions[kind] === 'block');
+  }
+  const seen = new Set<string>();
+  for (const custom of config.custom ?? []) {
+    const { detector, action } = compileCustomPattern(custom);
+    if (seen.has(detector.kind)) throw new TypeError(`DLP custom pattern "${detector.kind}" is defined twice`);
+    seen.add(detector.kind);
+    detectors.push(detector);
+    blocking.push(action === 'block');
+  }
+  const policy: CompiledPolicy = { detectors, blocking };
+  const enabled = detectors.length > 0;
+
+  const scanText = (text: string): DlpTextResult => {
+    if (!enabled || text.length === 0) return { text, counts: {}, blocked: [] };
+    const { matches } = findMatches(text, detectors, 0);
+    if (matches.length === 0) return { text, counts: {}, blocked: [] };
+    const tally = new DlpTally();
+    const masked = renderMatches(text, 0, text.length, matches, policy, tally);
+    return { text: masked, counts: tally.counts, blocked: tally.blocked };
+  };
+
+  return {
+    enabled,
+    actions,
+    maxMatchLength: detectors.reduce((max, d) => Math.max(max, d.maxLength), 0),
+    scanText,
+    scanMessages: (messages) => scanChatMessages(messages, scanText),
+    scanCompletion: (body) => scanChatCompletion(body, scanText),
+    createStreamMasker: () => createStreamMasker(policy),
+  };
+}
+
+function resolveActions(kinds: unknown): Readonly<Record<DlpKind, DlpAction>> {
+  const actions: Record<DlpKind, DlpAction> = { ...DEFAULT_DLP_ACTIONS };
+  if (kinds === undefined || kinds === null) return Object.freeze(actions);
+  if (typeof kinds !== 'object' || Array.isArray(kinds)) throw new TypeError('DLP config "kinds" must be an object');
+  for (const [kind, action] of Object.entries(kinds)) {
+    if (!isDlpKind(kind)) throw new TypeError(`Unknown DLP kind "${kind}"; known kinds: ${DLP_KINDS.join(', ')}`);
+    if (action === undefined) continue;
+    if (!isDlpAction(action)) throw new TypeError(`DLP kind "${kind}": action must be "off", "mask" or "block"`);
+    actions[kind] = action;
+  }
+  return Object.freeze(actions);
+}
