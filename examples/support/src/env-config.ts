@@ -28,7 +28,8 @@ function number(env: Record<string, string | undefined>, name: string, integer: 
 /**
  * Builds options from the environment: `PORT`, `AGENTWALL_API_KEYS`, `AGENTWALL_ADMIN_KEY`,
  * `AGENTWALL_UPSTREAM_URL`, `AGENTWALL_UPSTREAM_API_KEY` (default `OPENAI_API_KEY`),
- * `AGENTWALL_MOCK_UPSTREAM=1`, `AGENTWALL_MAX_STEPS`. With no upstream key the bundled mock LLM is
+ * `AGENTWALL_MOCK_UPSTREAM=1`, `AGENTWALL_MAX_STEPS`, `AGENTWALL_MAX_RUN_COST_USD`,
+ * `AGENTWALL_DAILY_BUDGET_USD`, `AGENTWALL_MONTHLY_BUDGET_USD`. With no upstream key the bundled mock LLM is
  * started in-process and the server says so loudly.
  */
 export async function exampleConfigFromEnv(env: Record<string, string | undefined> = process.env): Promise<ExampleConfig> {
@@ -57,6 +58,12 @@ export async function exampleConfigFromEnv(env: Record<string, string | undefine
   if (adminKey) options.adminKey = adminKey;
   const maxSteps = number(env, 'AGENTWALL_MAX_STEPS', true);
   if (maxSteps !== undefined) options.maxSteps = maxSteps;
+  const runCost = number(env, 'AGENTWALL_MAX_RUN_COST_USD', false);
+  if (runCost !== undefined) options.maxRunCostUsd = runCost;
+  const daily = number(env, 'AGENTWALL_DAILY_BUDGET_USD', false);
+  if (daily !== undefined) options.dailyBudgetUsd = daily;
+  const monthly = number(env, 'AGENTWALL_MONTHLY_BUDGET_USD', false);
+  if (monthly !== undefined) options.monthlyBudgetUsd = monthly;
 
   let mock: MockLlm | undefined;
   if (useMock) {

@@ -1,39 +1,5 @@
-// The shared behaviour suite through Express 5 and Express 4, each with and without express.json().
-import http from 'node:http';
-import express5 from 'express';
-import express4 from 'express4';
-import { agentwall } from '../src/index.js';
+// The shared behaviour suite through express, every supported major version.
 import { behaviourSuite } from '../../core/test/support/behaviour-suite.js';
-import { closeServer, listen, type AppFactory } from '../../core/test/support/harness.js';
+import { factories } from './factories.js';
 
-function factory(name: string, express: typeof express5): AppFactory {
-  return {
-    name,
-    async make(options, { mount, preParse }) {
-      const app = express();
-      if (preParse) app.use(express.json({ limit: '20mb' }));
-      const mw = agentwall(options);
-      if (mount) app.use(mount, mw);
-      else app.use(mw);
-      app.get('/hello', (_req, res) => {
-        res.send('host says hello');
-      });
-      app.use((_req: express5.Request, res: express5.Response) => {
-        res.status(404).json({ host: 'not found' });
-      });
-      const server = http.createServer(app);
-      const url = await listen(server);
-      return {
-        server,
-        url,
-        async close() {
-          await closeServer(server);
-          await mw.close();
-        },
-      };
-    },
-  };
-}
-
-behaviourSuite(factory('express 5', express5));
-behaviourSuite(factory('express 4', express4 as unknown as typeof express5));
+for (const f of factories) behaviourSuite(f);

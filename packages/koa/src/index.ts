@@ -50,6 +50,9 @@ export function agentwall(options?: AgentWallOptions): AgentWallKoaMiddleware {
     ctx.status = r.status;
     ctx.set(r.headers);
     if (r.stream) {
+      // Koa 2 leaves the response open when a stream fails after the headers went out; end it, so the
+      // client sees the cut instead of waiting forever.
+      r.stream.once('error', () => ctx.res.destroy());
       ctx.body = r.stream;
       // Headers go out now, so the client sees the run id before the first token.
       ctx.flushHeaders();

@@ -1,43 +1,5 @@
-// The shared behaviour suite through Koa 3 and Koa 2, each with and without a body parser.
-import http from 'node:http';
-import Koa3 from 'koa';
-import Koa2 from 'koa2';
-import mount from 'koa-mount';
-import { bodyParser } from '@koa/bodyparser';
-import { agentwall } from '../src/index.js';
+// The shared behaviour suite through koa, every supported major version.
 import { behaviourSuite } from '../../core/test/support/behaviour-suite.js';
-import { closeServer, listen, type AppFactory } from '../../core/test/support/harness.js';
+import { factories } from './factories.js';
 
-function factory(name: string, Koa: typeof Koa3): AppFactory {
-  return {
-    name,
-    async make(options, setup) {
-      const app = new Koa();
-      app.silent = true;
-      if (setup.preParse) app.use(bodyParser({ jsonLimit: '20mb' }) as Koa3.Middleware);
-      const mw = agentwall(options);
-      app.use((setup.mount ? mount(setup.mount, mw as unknown as Koa3.Middleware) : mw) as Koa3.Middleware);
-      app.use(async (ctx) => {
-        if (ctx.path === '/hello') {
-          ctx.body = 'host says hello';
-          return;
-        }
-        ctx.status = 404;
-        ctx.body = { host: 'not found' };
-      });
-      const server = http.createServer(app.callback());
-      const url = await listen(server);
-      return {
-        server,
-        url,
-        async close() {
-          await closeServer(server);
-          await mw.close();
-        },
-      };
-    },
-  };
-}
-
-behaviourSuite(factory('koa 3', Koa3));
-behaviourSuite(factory('koa 2', Koa2 as unknown as typeof Koa3));
+for (const f of factories) behaviourSuite(f);

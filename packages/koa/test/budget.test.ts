@@ -1,0 +1,5 @@
+// Cost metering and budgets through the koa adapter.
+import { budgetSuite } from '../../core/test/support/budget-suite.js';
+import { factories } from './factories.js';
+
+for (const f of factories) budgetSuite(f);
