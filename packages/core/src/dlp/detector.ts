@@ -12,6 +12,18 @@ export interface DetectorMatch {
 }
 
 /**
+ * Per-scan scratch space the engine hands to every `find` call of one detector during one scan, so a detector
+ * can remember work (such as where its hint strings occur) without holding on to texts between scans.
+ *
+ * @example
+ * const memo: FindMemo = {};
+ */
+export interface FindMemo {
+  hintAt?: number[];
+  hintFrom?: number[];
+}
+
+/**
  * One kind's recogniser. Both methods are pure functions of `(text, from)` that read at most
  * `maxLength` characters past a candidate's start, which is what lets the stream masker hold back
  * a bounded tail and still produce exactly what a whole-text scan would.
@@ -26,8 +38,11 @@ export interface Detector {
   readonly maxLength: number;
   /** Every regex the detector runs, exposed so tests can audit them for backtracking hazards. */
   readonly regexes: readonly RegExp[];
-  /** The first accepted candidate starting at or after `from`, or `null` when there is none. */
-  find(text: string, from: number): DetectorMatch | null;
+  /**
+   * The first accepted candidate starting at or after `from`, or `null` when there is none. `memo` is the same
+   * object for every call within one scan of one text (a fresh one when omitted).
+   */
+  find(text: string, from: number, memo?: FindMemo): DetectorMatch | null;
   /**
    * The earliest position `>= from` at which a candidate may start whose outcome still depends on
    * characters after the end of `text` (an incomplete match at the end of a stream buffer); `text.length` if none.
@@ -87,15 +102,10 @@ export function createRegexDetector(spec: RegexDetectorSpec): Detector {
     kind: spec.kind,
     maxLength: spec.maxLength,
     regexes: [regex, tail],
-    find(text, from) {
+    find(text, from, memo = {}) {
       let startAt = from;
       if (hints.length > 0) {
-        let first = -1;
-        const hintFrom = Math.max(0, from - HINT_LOOKBACK);
-        for (const hint of hints) {
-          const at = text.indexOf(hint, hintFrom);
-          if (at !== -1 && (first === -1 || at < first)) first = at;
-        }
+        const first = firstHint(text, Math.max(0, from - HINT_LOOKBACK), hints, memo);
         if (first === -1) return null;
         startAt = Math.max(from, first - hintOffset);
       }
@@ -147,6 +157,27 @@ export function prefixTail(lookbehind: string, variants: readonly TailVariant[])
   }
   const unique = [...new Set(alternatives)];
   return new RegExp(`${lookbehind}(?:${unique.join('|')})$`, 'g');
+}
+
+/**
+ * Earliest occurrence at or after `from` of any hint, or -1. Each hint's last answer is memoised for the scan:
+ * without that, a hint that never occurs would be searched to the end of the text after every match (quadratic).
+ */
+function firstHint(text: string, from: number, hints: readonly string[], memo: FindMemo): number {
+  const hintAt = (memo.hintAt ??= hints.map(() => -1));
+  const hintFrom = (memo.hintFrom ??= hints.map(() => Infinity));
+  let first = -1;
+  for (let k = 0; k < hints.length; k++) {
+    let at = hintAt[k] as number;
+    // The memo holds the first occurrence after hintFrom[k]; it still answers for any later `from` it doesn't pass.
+    if (!((hintFrom[k] as number) <= from && (at === -1 || at >= from))) {
+      at = text.indexOf(hints[k] as string, from);
+      hintAt[k] = at;
+      hintFrom[k] = from;
+    }
+    if (at !== -1 && (first === -1 || at < first)) first = at;
+  }
+  return first;
 }
 
 function withFlag(regex: RegExp, flag: string): RegExp {

@@ -70,6 +70,7 @@ function define(obj: Json, key: string, value: unknown): void {
  */
 export function scanChatMessages(messages: unknown[], scan: TextScanner): DlpMessagesResult {
   const tally = new DlpTally();
+  if (!Array.isArray(messages)) return { messages, changed: false, counts: {}, blocked: [] };
   let out: unknown[] | undefined;
   for (let i = 0; i < messages.length; i++) {
     const message = messages[i];

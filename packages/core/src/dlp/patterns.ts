@@ -147,6 +147,7 @@ const usSsn = createRegexDetector({
   // Area 000, 666 and 9xx, group 00 and serial 0000 are never issued.
   pattern: /(?<![A-Za-z0-9_-])(?!000|666|9)[0-9]{3}-(?!00)[0-9]{2}-(?!0000)[0-9]{4}(?![A-Za-z0-9_]|-[0-9])/,
   hints: ['-'],
+  hintOffset: 3,
   tail: /(?<![A-Za-z0-9_-])[0-9][0-9-]{0,12}$/,
   maxLength: 13,
 });

@@ -5,7 +5,14 @@
 
 import type { Detector, DetectorMatch } from './detector.js';
 
-/** Longest key block masked (a 4096-bit RSA PEM is ~3.3 KB, PGP blocks with subkeys a few KB more). */
+/**
+ * Longest key block masked as one match (a 4096-bit RSA PEM is ~3.3 KB, PGP blocks with subkeys a few KB more);
+ * a longer block is masked up to this length. It is also what bounds the stream masker's hold-back.
+ *
+ * @defaultValue 16384
+ * @example
+ * PRIVATE_KEY_MAX_LENGTH; // 16384
+ */
 export const PRIVATE_KEY_MAX_LENGTH = 16_384;
 
 const HEADER = /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----/y;
@@ -15,7 +22,8 @@ const FIELD = /[A-Za-z][A-Za-z0-9-]{0,31}: /y;
 /** An unfinished header at the very end of a stream buffer. */
 const PARTIAL_HEADER = /(?:-{1,5}(?:B|BE|BEG|BEGI)?|-----BEGIN[A-Z0-9 ]{0,64}-{0,4})$/g;
 
-const FOOTER_MAX = 70;
+/** Longest footer: `-----END ` + 40 + `PRIVATE KEY BLOCK-----`. */
+const FOOTER_MAX = 72;
 const MAX_FIELDS = 4;
 const MAX_FIELD_LINE = 128;
 const MAX_BLANK_LINES = 2;
@@ -73,22 +81,31 @@ function walk(text: string, start: number, headerEnd: number, final: boolean): n
     // Separator: a line break, or a single space when the block was flattened onto one line.
     let sep: number;
     if (flat === true) sep = text.charCodeAt(pos) === 32 ? 1 : 0;
-    else {
-      sep = breakAt(text, pos, final);
-      if (sep === 0 && flat === undefined && text.charCodeAt(pos) === 32) {
+    else if (flat === undefined && isBlank(text.charCodeAt(pos))) {
+      // Spaces after the header: trailing whitespace before a line break, or a block flattened onto one line.
+      let j = pos;
+      while (j < len && j - pos < MAX_INDENT && isBlank(text.charCodeAt(j))) j++;
+      if (j >= len && !final) return PENDING;
+      const lineBreak = j < len ? breakAt(text, j, final) : 0;
+      if (lineBreak === PENDING) return PENDING;
+      if (lineBreak > 0) {
+        flat = false;
+        sep = j - pos + lineBreak;
+      } else {
         flat = true;
-        sep = 1;
-      } else if (sep > 0) flat = false;
+        sep = text.charCodeAt(pos) === 32 && !isBlank(text.charCodeAt(pos + 1)) ? 1 : 0;
+      }
+    } else {
+      sep = breakAt(text, pos, final);
+      if (sep > 0) flat = false;
     }
     if (sep === PENDING) return PENDING;
-    if (sep === 0) return settle();
+    if (sep <= 0) return settle();
     pos += sep;
 
     let lineStart = pos;
     if (!flat) {
-      while (lineStart < len && lineStart - pos < MAX_INDENT && (text.charCodeAt(lineStart) === 32 || text.charCodeAt(lineStart) === 9)) {
-        lineStart++;
-      }
+      while (lineStart < len && lineStart - pos < MAX_INDENT && isBlank(text.charCodeAt(lineStart))) lineStart++;
     }
     if (lineStart >= len) return final ? settle() : PENDING;
     if (text.charCodeAt(lineStart) === 45) {
@@ -109,9 +126,7 @@ function walk(text: string, start: number, headerEnd: number, final: boolean): n
     if (q >= len && q < limit && !final) return PENDING;
     let contentEnd = q;
     if (!flat) {
-      while (contentEnd > lineStart && (text.charCodeAt(contentEnd - 1) === 32 || text.charCodeAt(contentEnd - 1) === 9)) {
-        contentEnd--;
-      }
+      while (contentEnd > lineStart && isBlank(text.charCodeAt(contentEnd - 1))) contentEnd--;
     }
     const length = contentEnd - lineStart;
     if (length === 0) {
@@ -138,6 +153,8 @@ function walk(text: string, start: number, headerEnd: number, final: boolean): n
   return settle();
 }
 
+const isBlank = (c: number): boolean => c === 32 || c === 9;
+
 function onlyBase64(text: string, from: number, to: number): boolean {
   for (let i = from; i < to; i++) if (!isBase64(text.charCodeAt(i))) return false;
   return true;
@@ -160,7 +177,8 @@ function headerEnd(text: string, at: number): number {
 export function createPrivateKeyDetector(): Detector {
   return {
     kind: 'private_key',
-    maxLength: PRIVATE_KEY_MAX_LENGTH + FOOTER_MAX + 4,
+    // The walk stops starting lines at the size bound, but may still read an indent, a line break and a footer.
+    maxLength: PRIVATE_KEY_MAX_LENGTH + MAX_INDENT + FOOTER_MAX + 8,
     regexes: [HEADER, FOOTER, FIELD, PARTIAL_HEADER],
     find(text: string, from: number): DetectorMatch | null {
       let i = from;

@@ -1,6 +1,6 @@
 // The leftmost-longest scan over all enabled detectors, and the rendering of accepted matches as redactions.
 
-import type { Detector, DetectorMatch } from './detector.js';
+import type { Detector, DetectorMatch, FindMemo } from './detector.js';
 import { redactionFor } from './kinds.js';
 import type { DlpTally } from './tally.js';
 
@@ -42,7 +42,8 @@ export function findMatches(
   limit = Infinity,
 ): { matches: EngineMatch[]; pos: number } {
   const matches: EngineMatch[] = [];
-  const next: (DetectorMatch | null)[] = detectors.map((d) => d.find(text, from));
+  const memos: FindMemo[] = detectors.map(() => ({}));
+  const next: (DetectorMatch | null)[] = detectors.map((d, i) => d.find(text, from, memos[i]));
   let pos = from;
   for (;;) {
     let best = -1;
@@ -53,7 +54,7 @@ export function findMatches(
       if (candidate === null) continue;
       if (candidate.start < pos) {
         // Overlapped by the match just taken: look again from where the scan resumes.
-        candidate = (detectors[i] as Detector).find(text, pos);
+        candidate = (detectors[i] as Detector).find(text, pos, memos[i]);
         next[i] = candidate;
         if (candidate === null) continue;
       }

@@ -71,6 +71,9 @@ export function createDlpScanner(config: Partial<DlpConfig> = {}): DlpScanner {
     detectors.push(BUILT_IN_DETECTORS[kind]);
     blocking.push(actions[kind] === 'block');
   }
+  if (config.custom !== undefined && !Array.isArray(config.custom)) {
+    throw new TypeError('DLP config "custom" must be an array');
+  }
   const seen = new Set<string>();
   for (const custom of config.custom ?? []) {
     const { detector, action } = compileCustomPattern(custom);

@@ -34,7 +34,8 @@ const CONTEXT = 64;
  * Creates a stream masker for a compiled policy. The hold-back is not a fixed window: each detector reports
  * where an unfinished match could start in the buffered tail, and only from the earliest such point on is text
  * held, so ordinary prose flows through with at most a word or so of delay. The held tail never exceeds the
- * largest detector `maxLength`.
+ * largest detector `maxLength` (plus one character rather than split a surrogate pair). Custom patterns can't
+ * be asked whether a suffix may grow into a match, so with custom patterns their whole `maxLength` is held.
  *
  * @example
  * const masker = createStreamMasker(policy);

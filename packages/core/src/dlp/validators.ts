@@ -165,7 +165,13 @@ export function resolvePhone(text: string, start: number, end: number): number {
   return last;
 }
 
-/** Longest domain part the e-mail pattern reads (RFC 1035 limit). */
+/**
+ * Longest domain part the e-mail pattern reads (the RFC 1035 limit).
+ *
+ * @defaultValue 253
+ * @example
+ * const maxAddress = 64 + 1 + EMAIL_DOMAIN_MAX; // local part, '@', domain
+ */
 export const EMAIL_DOMAIN_MAX = 253;
 
 /**
