@@ -2,6 +2,7 @@
 import { Authenticator } from './auth/authenticate.js';
 import { KeyRing } from './auth/key-ring.js';
 import { createPriceBook, type PriceBook } from './cost/pricing.js';
+import { createDlpScanner, type DlpScanner } from './dlp/index.js';
 import { Upstreams } from './forward/upstreams.js';
 import { parseOptions, type AgentWallOptions, type Logger, type UpstreamOptions } from './options.js';
 import { MemoryStore } from './store/memory-store.js';
@@ -20,6 +21,9 @@ export interface AgentWallConfig {
   maxSteps: number;
   runTtlMs: number;
   prices: PriceBook;
+  /** Undefined when DLP is off altogether, so the hot path skips it. */
+  dlp: DlpScanner | undefined;
+  dlpResponses: boolean;
 }
 
 const DEFAULT_UPSTREAM = 'https://api.openai.com/v1';
@@ -72,6 +76,15 @@ export function resolveConfig(input: AgentWallOptions | undefined): AgentWallCon
     },
   });
   const ring = new KeyRing(keys, adminKey);
+  let dlp: DlpScanner | undefined;
+  if (options.dlp !== false) {
+    try {
+      dlp = createDlpScanner({ kinds: options.dlp.kinds ?? {}, ...(options.dlp.custom ? { custom: options.dlp.custom } : {}) });
+    } catch (err) {
+      throw new TypeError(`AgentWall: invalid option \`dlp\`: ${(err as Error).message}`);
+    }
+    if (!dlp.enabled) dlp = undefined;
+  }
   return {
     options,
     store,
@@ -84,5 +97,7 @@ export function resolveConfig(input: AgentWallOptions | undefined): AgentWallCon
     maxSteps: options.maxSteps,
     runTtlMs: options.runTtlMs,
     prices,
+    dlp,
+    dlpResponses: options.dlp !== false && options.dlp.responses && dlp !== undefined,
   };
 }

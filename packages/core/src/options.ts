@@ -1,5 +1,6 @@
 // The options of AgentWall: one zod schema with the defaults, resolved once at construction into a config.
 import { z } from 'zod';
+import type { DlpAction, DlpCustomPattern, DlpKind } from './dlp/index.js';
 import type { Store } from './store/store.js';
 
 const MiB = 1024 * 1024;
@@ -100,6 +101,18 @@ export const optionsSchema = z
     prices: z.record(z.string(), modelPriceSchema).optional(),
     priceProvider: z.string().min(1).optional(),
     outputTokenCap: z.number().int().positive().default(4096),
+    dlp: z
+      .union([
+        z.literal(false),
+        z
+          .object({
+            kinds: z.record(z.string(), z.enum(['off', 'mask', 'block'])).optional(),
+            custom: z.array(z.custom<DlpCustomPattern>((v) => typeof v === 'object' && v !== null, 'expected a pattern object')).optional(),
+            responses: z.boolean().default(false),
+          })
+          .strict(),
+      ])
+      .default({ responses: false }),
     runTtlMs: z.number().int().positive().default(24 * 60 * 60 * 1000),
     maxRunsInMemory: z.number().int().positive().default(100_000),
     store: z.custom<Store>((v) => typeof v === 'object' && v !== null && typeof (v as Store).admit === 'function', 'expected a Store').optional(),
@@ -170,6 +183,20 @@ export interface AgentWallOptions {
   priceProvider?: string;
   /** Output tokens reserved when a request sets no `max_tokens`. Default: 4096. */
   outputTokenCap?: number;
+  /**
+   * DLP on prompts (and optionally answers). Default: secrets and card numbers masked, e-mail,
+   * phone, SSN and IBAN off, answers untouched. `false` turns DLP off.
+   */
+  dlp?:
+    | false
+    | {
+        /** Action per kind: `'off'`, `'mask'` or `'block'` (400 `dlp_blocked`). */
+        kinds?: Partial<Record<DlpKind, DlpAction>>;
+        /** Extra patterns: `{ name, pattern, action?, validate? }`. */
+        custom?: DlpCustomPattern[];
+        /** Also mask the model's answers, streamed or not. Default: false. */
+        responses?: boolean;
+      };
   /** Run state expires this long after the run's last activity. Default: 24 h. */
   runTtlMs?: number;
   /** Bound of the default `MemoryStore`. Default: 100,000 runs. */

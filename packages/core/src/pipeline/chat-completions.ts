@@ -6,6 +6,7 @@ import { computeCostMicros, microsToUsd, usdToMicros } from '../cost/cost.js';
 import { estimatePromptTokens, estimateTextTokens, maxOutputTokens, reservationMicros } from '../cost/estimate.js';
 import type { ResolvedPrice } from '../cost/pricing.js';
 import { normalizeUsage, type Usage } from '../cost/usage.js';
+import { dlpBlockedMessage, type DlpKind } from '../dlp/index.js';
 import { AgentWallError } from '../errors.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from '../forward/headers.js';
 import { isAbort, upstreamError } from '../forward/upstream-errors.js';
@@ -18,6 +19,7 @@ import { utcDay, utcMonth } from '../store/periods.js';
 import type { AdmitVerdict, BudgetReservation, RunKey, StepRecord } from '../store/store.js';
 import { validateChatRequest, type ChatRequest } from '../validation/chat-request.js';
 import { roundMs, runHeaders, spliceMetadata, type AgentWallMetadata } from './metadata.js';
+import { createStreamResponseMasker } from './response-masking.js';
 import { refusalError } from './verdicts.js';
 
 /** The body as the upstream gets it: without `agentwall_*` fields, asking for usage when streaming. */
@@ -80,13 +82,25 @@ function price(outcome: Outcome, price: ResolvedPrice, promptTokens: number): { 
 export async function handleChatCompletion(req: CoreRequest, identity: KeyIdentity, cfg: AgentWallConfig): Promise<CoreResponse> {
   const started = performance.now();
   const parsed = await readJsonBody(req.body, cfg.maxBodyBytes, req.headers['content-length']);
-  const body = validateChatRequest(parsed);
+  let body = validateChatRequest(parsed);
   const runInput = readRunInput(req.headers, body);
   const run: RunKey = { keyId: identity.keyId, runId: runInput.runId };
   const headersOfRun = runHeaders(run.runId);
 
   if (!modelAllowed(identity, body.model)) {
     throw new AgentWallError('model_not_allowed', `This key may not use the model "${body.model}".`, { model: body.model }, { headers: headersOfRun });
+  }
+  // DLP: mask (or refuse) before anything leaves the building. Counts only, never values.
+  let dlpCounts: Record<string, number> = {};
+  if (cfg.dlp) {
+    const scanned = cfg.dlp.scanMessages(body.messages);
+    if (scanned.blocked.length) {
+      await cfg.store.recordBlocked(run, { at: cfg.now(), type: 'dlp_blocked' }, cfg.now(), cfg.runTtlMs).catch(() => undefined);
+      throw new AgentWallError('dlp_blocked', dlpBlockedMessage(scanned.blocked as DlpKind[]), { kinds: scanned.blocked }, { headers: headersOfRun });
+    }
+    // A copy: a body the host app parsed is not ours to change.
+    if (scanned.changed) body = { ...body, messages: scanned.messages as ChatRequest['messages'] };
+    dlpCounts = scanned.counts;
   }
   const modelPrice = cfg.prices.price(body.model);
   if (!modelPrice.known && cfg.options.unknownModel === 'reject') {
@@ -105,6 +119,7 @@ export async function handleChatCompletion(req: CoreRequest, identity: KeyIdenti
       maxSteps: identity.maxSteps ?? cfg.maxSteps,
       ...(cfg.options.maxRunDurationMs !== undefined ? { maxDurationMs: cfg.options.maxRunDurationMs } : {}),
       ...(budget ? { budget } : {}),
+      ...(cfg.dlp ? { dlp: dlpCounts } : {}),
       ...(runInput.agentId !== undefined ? { agentId: runInput.agentId } : {}),
       ...(runInput.metadata !== undefined ? { metadata: runInput.metadata } : {}),
     });
@@ -117,6 +132,7 @@ export async function handleChatCompletion(req: CoreRequest, identity: KeyIdenti
   const stream = body.stream === true;
   const wantsUsage = body.stream_options?.include_usage === true;
   const reservation = budget ? { micros: budget.micros, day: budget.day, month: budget.month } : undefined;
+  const responseMasker = cfg.dlpResponses && cfg.dlp && stream ? createStreamResponseMasker(cfg.dlp) : undefined;
 
   // Settle exactly once per admitted request, whatever happens to the response.
   let settled: Promise<AgentWallMetadata> | undefined;
@@ -155,6 +171,8 @@ export async function handleChatCompletion(req: CoreRequest, identity: KeyIdenti
         loop_detected: false,
         overhead_ms: roundMs(preForwardMs + (performance.now() - upstreamDone)),
         ...(priced.estimated ? { estimated: true } : {}),
+        ...(cfg.dlp ? { dlp: dlpCounts } : {}),
+        ...(responseMasker ? { dlp_response: responseMasker.counts } : {}),
       };
     })();
     return settled;
@@ -198,6 +216,7 @@ export async function handleChatCompletion(req: CoreRequest, identity: KeyIdenti
     const relay = new SseRelay({
       hideUsageChunk: !wantsUsage,
       estimateTokens: estimateTextTokens,
+      ...(responseMasker ? { rewrite: responseMasker.rewrite, flush: responseMasker.flush } : {}),
       onDone: async (obs) => {
         upstreamDone = performance.now();
         const meta = await settle({ status: 'ok', httpStatus: status, usage: obs.usage, seenOutputTokens: obs.outputTokens, billable: true }, upstreamDone);
@@ -244,6 +263,14 @@ export async function handleChatCompletion(req: CoreRequest, identity: KeyIdenti
   const meta = await settle({ status: 'ok', httpStatus: status, usage: answer['usage'], seenOutputTokens: completionTextTokens(answer), billable: true }, upstreamDone);
   outHeaders['x-agentwall-cost-usd'] = meta.cost_usd.toFixed(6);
   outHeaders['x-agentwall-run-cost-usd'] = meta.run_cost_usd.toFixed(6);
+  if (isObject && cfg.dlpResponses && cfg.dlp) {
+    const masked = cfg.dlp.scanCompletion(answer);
+    if (masked.changed) {
+      // Masking changed the answer, so it is re-encoded once; unmasked answers are never re-encoded.
+      const out = { ...(masked.body as Record<string, unknown>), agentwall: { ...meta, dlp_response: masked.counts } };
+      return { status, headers: outHeaders, body: JSON.stringify(out), outcome: { runId: run.runId, step } };
+    }
+  }
   const spliced = isObject ? spliceMetadata(raw, Object.keys(answer).length === 0, meta) : undefined;
   return { status, headers: outHeaders, body: spliced ?? raw, outcome: { runId: run.runId, step } };
 }

@@ -26,9 +26,17 @@ export interface SseRelayOptions {
   onDone: (observation: StreamObservation) => Promise<string>;
   /** Token estimate of a piece of generated text. Default: none (outputTokens stays 0). */
   estimateTokens?: (text: string) => number;
+  /**
+   * Optional rewriting of a JSON chunk (response masking). Returns a replacement chunk, or undefined
+   * to pass the original bytes through. Only rewritten events are re-encoded.
+   */
+  rewrite?: (chunk: Record<string, unknown>) => Record<string, unknown> | undefined;
+  /** Optional last chunk written before AgentWall's comment (text a rewriter still held back). */
+  flush?: () => Record<string, unknown> | undefined;
 }
 
 const LF = 0x0a;
+const USAGE_ONLY = Symbol('usage-only chunk');
 const CR = 0x0d;
 
 /** Index and length of the next blank line (event boundary) at or after `from`, or -1. */
@@ -117,9 +125,17 @@ export class SseRelay extends Transform {
           this.finishWith(rest, callback);
           return;
         }
-        if (this.observe(data) && this.options.hideUsageChunk) {
+        const seen = this.observe(data);
+        if (seen === USAGE_ONLY && this.options.hideUsageChunk) {
           if (start > emitFrom) this.push(buf.subarray(emitFrom, start));
           emitFrom = end;
+        } else if (seen !== undefined && seen !== USAGE_ONLY && this.options.rewrite) {
+          const replacement = this.options.rewrite(seen);
+          if (replacement) {
+            if (start > emitFrom) this.push(buf.subarray(emitFrom, start));
+            this.push(`data: ${JSON.stringify(replacement)}\n\n`);
+            emitFrom = end;
+          }
         }
       }
       start = end;
@@ -138,29 +154,31 @@ export class SseRelay extends Transform {
     this.finishWith(undefined, callback);
   }
 
-  /** Observes one event's data; true when it is the usage-only chunk. */
-  private observe(data: string): boolean {
+  /** Observes one event's data: the parsed chunk, USAGE_ONLY for the usage-only chunk, undefined when not JSON. */
+  private observe(data: string): Record<string, unknown> | typeof USAGE_ONLY | undefined {
     let chunk: unknown;
     try {
       chunk = JSON.parse(data);
     } catch {
-      return false;
+      return undefined;
     }
-    if (chunk === null || typeof chunk !== 'object') return false;
+    if (chunk === null || typeof chunk !== 'object') return undefined;
     const obj = chunk as Record<string, unknown>;
     forEachOutputText(obj, this.see);
     const usage = obj['usage'];
     if (usage !== null && typeof usage === 'object') {
       this.observation.usage = usage;
       const choices = obj['choices'];
-      return Array.isArray(choices) && choices.length === 0;
+      if (Array.isArray(choices) && choices.length === 0) return USAGE_ONLY;
     }
-    return false;
+    return obj;
   }
 
   private finishWith(rest: Buffer | undefined, callback: TransformCallback): void {
     this.finished = true;
     this.observation.done = rest !== undefined;
+    const last = this.options.flush?.();
+    if (last) this.push(`data: ${JSON.stringify(last)}\n\n`);
     this.options.onDone(this.observation).then(
       (comment) => {
         this.push(comment);
