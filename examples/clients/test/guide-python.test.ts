@@ -9,13 +9,6 @@ const KEY = 'aw-guide-test-key';
 /** A second key: runs are namespaced per key, so its "my-run-123" starts fresh whatever the other tests did. */
 const LOOP_KEY = 'aw-guide-loop-key';
 
-/*
- * Loop detection (SPEC section 5) has not landed in the core yet: the pipeline never answers 429
- * loop_detected. Flip this when it does; the test below is the guide's own loop path.
- */
-const LOOP_DETECTION_SHIPPED = false;
-const itOnceLoopDetectionShips = LOOP_DETECTION_SHIPPED ? it : it.skip;
-
 interface PythonRun {
   code: number | null;
   stdout: string;
@@ -125,7 +118,7 @@ if (unavailable && process.env['CI'] === 'true') {
       expect(run.stdout).toBe(`${GUIDE_CROSS} Authentication failed. Check your API key.\n`);
     });
 
-    itOnceLoopDetectionShips('Error Handling prints the guide\'s loop lines when its run "my-run-123" repeats the prompt', async () => {
+    it('Error Handling prints the guide\'s loop lines when its run "my-run-123" repeats the prompt', async () => {
       const first = await runGuideExample('Error Handling', server.origin, LOOP_KEY);
       expectClean(first);
       expect(first.stdout).toMatch(/^\S.*\n$/);

@@ -6,13 +6,6 @@ import { startServer, type Framework, type ServerProcess } from './server-proces
 
 const KEY = 'aw-sdk-test-key';
 
-/*
- * Loop detection (SPEC section 5) has not landed in the core yet: the pipeline never answers 429
- * loop_detected. Flip this when it does.
- */
-const LOOP_DETECTION_SHIPPED = false;
-const itOnceLoopDetectionShips = LOOP_DETECTION_SHIPPED ? it : it.skip;
-
 /** The SDK's types do not know AgentWall's inputs; it sends unknown body fields as they are. */
 type WithRunId = OpenAI.Chat.ChatCompletionCreateParamsNonStreaming & { agentwall_run_id?: string };
 
@@ -130,7 +123,7 @@ describe.each<Framework>(['express', 'koa'])('OpenAI SDK against the %s example 
     expect(counter.calls()).toBe(1);
   });
 
-  itOnceLoopDetectionShips('does not retry a 429 loop_detected, which the SDK would otherwise retry', async () => {
+  it('does not retry a 429 loop_detected, which the SDK would otherwise retry', async () => {
     const counter = countingFetch();
     const retrying = new OpenAI({ apiKey: KEY, baseURL: server.baseURL, maxRetries: 2, fetch: counter.fetch });
     const body = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Same thing again' }], agentwall_run_id: `sdk-loop-${randomUUID()}` } as WithRunId;

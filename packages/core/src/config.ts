@@ -4,7 +4,8 @@ import { KeyRing } from './auth/key-ring.js';
 import { createPriceBook, type PriceBook } from './cost/pricing.js';
 import { createDlpScanner, type DlpScanner } from './dlp/index.js';
 import { Upstreams } from './forward/upstreams.js';
-import { parseOptions, type AgentWallOptions, type Logger, type UpstreamOptions } from './options.js';
+import { DEFAULT_LOOP_PARAMS, similarityToDistance, type LoopParams } from './loop/index.js';
+import { parseOptions, type AgentWallOptions, type Logger, type LoopOptions, type UpstreamOptions } from './options.js';
 import { MemoryStore } from './store/memory-store.js';
 import type { Store } from './store/store.js';
 
@@ -24,6 +25,27 @@ export interface AgentWallConfig {
   /** Undefined when DLP is off altogether, so the hot path skips it. */
   dlp: DlpScanner | undefined;
   dlpResponses: boolean;
+  /** Loop detection settings, or undefined when it is off. */
+  loop: LoopSettings | undefined;
+}
+
+/** Resolved loop detection settings. */
+export interface LoopSettings {
+  params: LoopParams;
+  mode: 'block' | 'warn' | 'kill';
+}
+
+/** Loop settings with overrides applied (global options, then a key's own). */
+export function resolveLoop(base: LoopSettings, o: LoopOptions): LoopSettings {
+  return {
+    mode: o.mode ?? base.mode,
+    params: {
+      window: o.window ?? base.params.window,
+      nearMaxDistance: o.similarity !== undefined ? similarityToDistance(o.similarity) : base.params.nearMaxDistance,
+      nearRepeats: o.nearRepeats ?? base.params.nearRepeats,
+      toolRepeats: o.toolRepeats ?? base.params.toolRepeats,
+    },
+  };
 }
 
 const DEFAULT_UPSTREAM = 'https://api.openai.com/v1';
@@ -99,5 +121,6 @@ export function resolveConfig(input: AgentWallOptions | undefined): AgentWallCon
     prices,
     dlp,
     dlpResponses: options.dlp !== false && options.dlp.responses && dlp !== undefined,
+    loop: options.loop === false ? undefined : resolveLoop({ mode: 'block', params: { ...DEFAULT_LOOP_PARAMS } }, options.loop),
   };
 }

@@ -2,7 +2,7 @@
 export { createAgentWall, isAgentWallPath, type AgentWall } from './agentwall.js';
 export type { AgentWallConfig } from './config.js';
 export { AgentWallError, ERROR_STATUS, isAgentWallError, type AgentWallErrorCode, type ValidationIssue } from './errors.js';
-export type { AgentWallOptions, KeySettings, Logger, UpstreamOptions } from './options.js';
+export type { AgentWallOptions, KeySettings, Logger, LoopOptions, UpstreamOptions } from './options.js';
 export type { KeyIdentity } from './auth/key-ring.js';
 export type { BodySource, CoreRequest, CoreResponse, RequestOutcome } from './http/types.js';
 export { bodySourceOf, clientGoneSignal, toCoreRequest, writeCoreResponse } from './http/node-http.js';
@@ -12,6 +12,11 @@ export type {
   AdmitRequest,
   AdmitVerdict,
   BlockedAttempt,
+  BudgetReservation,
+  BudgetScope,
+  KeyUsage,
+  LoopCheck,
+  PeriodUsage,
   RunKey,
   RunState,
   SettleRequest,
@@ -20,3 +25,19 @@ export type {
   Store,
 } from './store/store.js';
 export type { AgentWallMetadata } from './pipeline/metadata.js';
+export {
+  DEFAULT_LOOP_PARAMS,
+  detectLoop,
+  fingerprintRequest,
+  hammingHex64,
+  similarityToDistance,
+  type LoopDecision,
+  type LoopFinding,
+  type LoopParams,
+  type LoopType,
+  type StepFingerprint,
+  type WindowEntry,
+} from './loop/index.js';
+export { createDlpScanner, DEFAULT_DLP_ACTIONS, type DlpAction, type DlpConfig, type DlpCustomPattern, type DlpKind, type DlpScanner } from './dlp/index.js';
+export { createPriceBook, type ModelPrice, type PriceBook, type ResolvedPrice } from './cost/index.js';
+export { utcDay, utcMonth } from './store/periods.js';

@@ -15,6 +15,22 @@ export interface KeySettings {
   models?: string[];
   /** Budgets in USD for this key, overriding the global ones. */
   budgets?: { runUsd?: number; dailyUsd?: number; monthlyUsd?: number };
+  /** Loop detection settings for this key, over the global ones. */
+  loop?: LoopOptions;
+}
+
+/** Loop detection settings (SPEC section 5). */
+export interface LoopOptions {
+  /** `'block'` (429), `'warn'` (forward, report in metadata and `X-AgentWall-Loop`), `'kill'` (block and kill the run). Default: `'block'`. */
+  mode?: 'block' | 'warn' | 'kill';
+  /** Recent steps searched for repeats and cycles. Default: 10. */
+  window?: number;
+  /** Similarity (0.5 to 1) at which two prompts count as near repeats. Default: 0.9. */
+  similarity?: number;
+  /** Near repeats in a row that make a loop. Default: 3. */
+  nearRepeats?: number;
+  /** Identical tool exchanges (same call, arguments and result) in a row that make a loop. Default: 3. */
+  toolRepeats?: number;
 }
 
 const budgetsSchema = z
@@ -25,11 +41,21 @@ const budgetsSchema = z
   })
   .strict();
 
+const loopShape = {
+  mode: z.enum(['block', 'warn', 'kill']).optional(),
+  window: z.number().int().min(2).max(100).optional(),
+  similarity: z.number().min(0.5).max(1).optional(),
+  nearRepeats: z.number().int().min(2).max(100).optional(),
+  toolRepeats: z.number().int().min(2).max(100).optional(),
+};
+const loopSchema = z.object(loopShape).strict();
+
 const keySettingsShape = {
   name: z.string().min(1).max(128).regex(/^[A-Za-z0-9._:-]+$/, 'use letters, digits, . _ : -').optional(),
   maxSteps: z.number().int().nonnegative().optional(),
   models: z.array(z.string().min(1)).optional(),
   budgets: budgetsSchema.optional(),
+  loop: loopSchema.optional(),
 };
 
 const keySchema = z
@@ -101,6 +127,7 @@ export const optionsSchema = z
     prices: z.record(z.string(), modelPriceSchema).optional(),
     priceProvider: z.string().min(1).optional(),
     outputTokenCap: z.number().int().positive().default(4096),
+    loop: z.union([z.literal(false), loopSchema]).default({}),
     dlp: z
       .union([
         z.literal(false),
@@ -183,6 +210,8 @@ export interface AgentWallOptions {
   priceProvider?: string;
   /** Output tokens reserved when a request sets no `max_tokens`. Default: 4096. */
   outputTokenCap?: number;
+  /** Loop detection. Default: on, `block` mode, window 10, similarity 0.9, 3 near repeats, 3 tool repeats. `false` turns it off. */
+  loop?: false | LoopOptions;
   /**
    * DLP on prompts (and optionally answers). Default: secrets and card numbers masked, e-mail,
    * phone, SSN and IBAN off, answers untouched. `false` turns DLP off.

@@ -1,7 +1,7 @@
 // POST /v1/chat/completions: validate, admit to the run with a budget reservation, forward, relay, settle exactly once.
 import { pipeline } from 'node:stream';
 import type { KeyIdentity } from '../auth/key-ring.js';
-import type { AgentWallConfig } from '../config.js';
+import { resolveLoop, type AgentWallConfig } from '../config.js';
 import { computeCostMicros, microsToUsd, usdToMicros } from '../cost/cost.js';
 import { estimatePromptTokens, estimateTextTokens, maxOutputTokens, reservationMicros } from '../cost/estimate.js';
 import type { ResolvedPrice } from '../cost/pricing.js';
@@ -13,6 +13,7 @@ import { isAbort, upstreamError } from '../forward/upstream-errors.js';
 import { globToRegExp } from '../forward/upstreams.js';
 import { readJsonBody } from '../http/body.js';
 import type { CoreRequest, CoreResponse } from '../http/types.js';
+import { fingerprintRequest, type LoopFinding } from '../loop/index.js';
 import { readRunInput } from '../runs/run-input.js';
 import { SseRelay } from '../stream/sse-relay.js';
 import { utcDay, utcMonth } from '../store/periods.js';
@@ -102,6 +103,7 @@ export async function handleChatCompletion(req: CoreRequest, identity: KeyIdenti
     if (scanned.changed) body = { ...body, messages: scanned.messages as ChatRequest['messages'] };
     dlpCounts = scanned.counts;
   }
+  const loopSettings = cfg.loop && identity.loop ? resolveLoop(cfg.loop, identity.loop) : cfg.loop;
   const modelPrice = cfg.prices.price(body.model);
   if (!modelPrice.known && cfg.options.unknownModel === 'reject') {
     throw new AgentWallError('unknown_model', `No price is known for the model "${body.model}", and unknown models are refused.`, { model: body.model }, { headers: headersOfRun });
@@ -120,6 +122,7 @@ export async function handleChatCompletion(req: CoreRequest, identity: KeyIdenti
       ...(cfg.options.maxRunDurationMs !== undefined ? { maxDurationMs: cfg.options.maxRunDurationMs } : {}),
       ...(budget ? { budget } : {}),
       ...(cfg.dlp ? { dlp: dlpCounts } : {}),
+      ...(loopSettings ? { loop: { ...loopSettings, fingerprint: fingerprintRequest(body) } } : {}),
       ...(runInput.agentId !== undefined ? { agentId: runInput.agentId } : {}),
       ...(runInput.metadata !== undefined ? { metadata: runInput.metadata } : {}),
     });
@@ -129,6 +132,7 @@ export async function handleChatCompletion(req: CoreRequest, identity: KeyIdenti
   }
   if (!verdict.admitted) throw refusalError(verdict, run.runId, headersOfRun);
   const step = verdict.step;
+  const loopWarning = verdict.loop;
   const stream = body.stream === true;
   const wantsUsage = body.stream_options?.include_usage === true;
   const reservation = budget ? { micros: budget.micros, day: budget.day, month: budget.month } : undefined;
@@ -168,7 +172,8 @@ export async function handleChatCompletion(req: CoreRequest, identity: KeyIdenti
         cost_usd: microsToUsd(priced.costMicros),
         run_cost_usd: microsToUsd(runCostMicros),
         run_steps: runSteps,
-        loop_detected: false,
+        loop_detected: loopWarning !== undefined,
+        ...(loopWarning ? { loop: loopDetails(loopWarning) } : {}),
         overhead_ms: roundMs(preForwardMs + (performance.now() - upstreamDone)),
         ...(priced.estimated ? { estimated: true } : {}),
         ...(cfg.dlp ? { dlp: dlpCounts } : {}),
@@ -208,6 +213,7 @@ export async function handleChatCompletion(req: CoreRequest, identity: KeyIdenti
   }
 
   const outHeaders: Record<string, string | string[]> = { ...clientResponseHeaders(res.headers), ...runHeaders(run.runId, step) };
+  if (loopWarning) outHeaders['x-agentwall-loop'] = `${loopWarning.loopType}; confidence=${loopWarning.confidence}; matched_step=${loopWarning.matchedStep}`;
   const ok = res.statusCode >= 200 && res.statusCode < 300;
   const status = res.statusCode;
 
@@ -273,6 +279,11 @@ export async function handleChatCompletion(req: CoreRequest, identity: KeyIdenti
   }
   const spliced = isObject ? spliceMetadata(raw, Object.keys(answer).length === 0, meta) : undefined;
   return { status, headers: outHeaders, body: spliced ?? raw, outcome: { runId: run.runId, step } };
+}
+
+/** A loop finding as the metadata shows it in `warn` mode. */
+function loopDetails(f: LoopFinding): Record<string, unknown> {
+  return { loop_type: f.loopType, confidence: f.confidence, matched_step: f.matchedStep, repeats: f.repeats };
 }
 
 /** Estimated tokens of a non-streamed answer's text, used only when the upstream sent no usage. */

@@ -19,6 +19,15 @@ export function refusalError(v: Refusal, runId: string, headers: Record<string, 
         { run_id: runId, steps: v.steps, limit_ms: v.limitMs, started_at: new Date(v.startedAt).toISOString() },
         { headers },
       );
+    case 'loop_detected': {
+      const f = v.finding;
+      return new AgentWallError(
+        'loop_detected',
+        `Loop detected in run ${runId}: step ${v.step} repeats step ${f.matchedStep} (${f.loopType.replace(/_/g, ' ')}).${v.killed ? ' The run was killed.' : ''}`,
+        { run_id: runId, step: v.step, steps: v.steps, loop_type: f.loopType, confidence: f.confidence, matched_step: f.matchedStep, repeats: f.repeats },
+        { headers },
+      );
+    }
     case 'budget_exceeded': {
       const what = v.scope === 'run' ? `run ${runId}` : v.scope === 'key_daily' ? "this key's daily budget" : "this key's monthly budget";
       return new AgentWallError(

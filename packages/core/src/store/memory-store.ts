@@ -15,6 +15,7 @@ import type {
   Store,
 } from './store.js';
 import { RUN_LIMITS } from './store.js';
+import { detectLoop, type LoopFinding, type WindowEntry } from '../loop/index.js';
 import { utcDay, utcMonth } from './periods.js';
 
 /** Options of {@link MemoryStore}. */
@@ -70,6 +71,7 @@ export class MemoryStore implements Store {
         blocked: [],
         stepRecords: [],
         dlp: {},
+        loopWindow: [],
       };
     }
     state.updatedAt = now;
@@ -94,6 +96,21 @@ export class MemoryStore implements Store {
       pushBlocked(state, { at: req.now, type: 'step_limit_exceeded' });
       return { admitted: false, block: 'step_limit_exceeded', steps: state.steps, limit: req.maxSteps };
     }
+    let warning: LoopFinding | undefined;
+    let entry: WindowEntry | undefined;
+    if (req.loop) {
+      const decision = detectLoop(state.loopWindow, req.loop.fingerprint, state.steps + 1, req.loop.params);
+      if (decision.finding && req.loop.mode !== 'warn') {
+        pushBlocked(state, { at: req.now, type: 'loop_detected', loopType: decision.finding.loopType });
+        if (req.loop.mode === 'kill') {
+          state.status = 'killed';
+          state.killReason = `loop detected (${decision.finding.loopType})`;
+        }
+        return { admitted: false, block: 'loop_detected', steps: state.steps, step: state.steps + 1, finding: decision.finding, killed: req.loop.mode === 'kill' };
+      }
+      warning = decision.finding;
+      entry = decision.entry;
+    }
     if (req.budget) {
       const refusal = this.reserve(state, req.run.keyId, req.budget);
       if (refusal) {
@@ -103,7 +120,11 @@ export class MemoryStore implements Store {
     }
     state.steps += 1;
     if (req.dlp) addCounts(state.dlp, req.dlp);
-    return { admitted: true, step: state.steps };
+    if (entry && req.loop) {
+      state.loopWindow.push(entry);
+      if (state.loopWindow.length > req.loop.params.window) state.loopWindow.shift();
+    }
+    return warning ? { admitted: true, step: state.steps, loop: warning } : { admitted: true, step: state.steps };
   }
 
   private period(keyId: string, kind: 'd' | 'm', id: string): PeriodUsage {
@@ -166,6 +187,7 @@ export class MemoryStore implements Store {
       month.reservedMicros = Math.max(0, month.reservedMicros - held);
     }
     state.stepRecords.push(req.record);
+    if (req.record.status !== 'ok') state.loopWindow = state.loopWindow.filter((e) => e.step !== req.record.step);
     if (state.stepRecords.length > RUN_LIMITS.stepRecords) state.stepRecords.shift();
     return { runCostMicros: state.costMicros, steps: state.steps };
   }

@@ -1,5 +1,7 @@
 // The Store contract: every piece of shared state AgentWall keeps, each method atomic as stated.
 
+import type { LoopFinding, LoopParams, StepFingerprint, WindowEntry } from '../loop/index.js';
+
 /** A run is namespaced by the key that owns it: key B never sees key A's run of the same id. */
 export interface RunKey {
   keyId: string;
@@ -56,6 +58,16 @@ export interface RunState {
   stepRecords: StepRecord[];
   /** DLP findings by kind, summed over the run. */
   dlp: Record<string, number>;
+  /** Fingerprints of the latest admitted steps, oldest first (at most the loop window). */
+  loopWindow: WindowEntry[];
+}
+
+/** What `admit` checks for loops, and what it does when it finds one. */
+export interface LoopCheck {
+  fingerprint: StepFingerprint;
+  params: LoopParams;
+  /** `block` refuses, `warn` admits and reports, `kill` refuses and kills the run. */
+  mode: 'block' | 'warn' | 'kill';
 }
 
 /** Input of {@link Store.admit}. */
@@ -74,6 +86,8 @@ export interface AdmitRequest {
   maxDurationMs?: number;
   /** The worst-case cost to reserve against every budget that applies. */
   budget?: BudgetReservation;
+  /** Loop detection for this request (SPEC section 5). */
+  loop?: LoopCheck;
 }
 
 /** A reservation of money against the budgets of a run and its key. Limits absent: no such budget. */
@@ -93,7 +107,8 @@ export type BudgetScope = 'run' | 'key_daily' | 'key_monthly';
 
 /** The verdict of {@link Store.admit}. */
 export type AdmitVerdict =
-  | { admitted: true; step: number }
+  | { admitted: true; step: number; /** In `warn` mode: the loop found, the request admitted anyway. */ loop?: LoopFinding }
+  | { admitted: false; block: 'loop_detected'; steps: number; step: number; finding: LoopFinding; killed: boolean }
   | { admitted: false; block: 'run_killed'; steps: number; reason: string }
   | { admitted: false; block: 'step_limit_exceeded'; steps: number; limit: number }
   | { admitted: false; block: 'run_duration_exceeded'; steps: number; limitMs: number; startedAt: number }
@@ -137,18 +152,22 @@ export const RUN_LIMITS = { stepRecords: 200, blocked: 50 } as const;
  */
 export interface Store {
   /**
-   * Atomically: create the run if it is new (recording agent id and metadata); refuse it if it is
-   * killed, past its duration, at its step limit, or if the reservation would take any budget
-   * (run, key per day, key per month) past its limit counting spend and reservations in flight
-   * (recording the blocked attempt); else increment the step counter and hold the reservation.
-   * Two concurrent calls never get the same step number, and never both fit where one would.
+   * Atomically, in this order: create the run if it is new (recording agent id and metadata);
+   * refuse it if it is killed, past its duration, at its step limit, looping (by `detectLoop` over
+   * the run's window; `kill` mode also kills the run), or if the reservation would take any budget
+   * (run, key per day, key per month) past its limit counting spend and reservations in flight,
+   * recording the blocked attempt; else increment the step counter, append the step's fingerprint
+   * to the window and hold the reservation. Two concurrent calls never get the same step number,
+   * never both fit where one would, and of two identical requests only one passes.
    */
   admit(req: AdmitRequest): Promise<AdmitVerdict>;
   /** Atomically: record a blocked attempt on the run (creating the run if new). */
   recordBlocked(run: RunKey, attempt: BlockedAttempt, now: number, ttlMs: number): Promise<void>;
   /**
    * Atomically: record the outcome of an admitted step, release its reservation and add its cost to
-   * the run and to the key's day and month. Returns the run's cost and steps after it.
+   * the run and to the key's day and month. A step that did not complete (`status` not `ok`) leaves
+   * the loop window, so a retry after an upstream error is not taken for a repeat. Returns the run's
+   * cost and steps after it.
    */
   settle(req: SettleRequest): Promise<SettleResult>;
   /** Reads a run's state, or undefined when unknown or expired. */

@@ -3,7 +3,7 @@ import http from 'node:http';
 import request from 'supertest';
 import type { MockLlm } from '@agentwall/mock-llm';
 import type { AgentWallOptions } from '@agentwall/core';
-import { ADMIN, KEY_A, baseOptions, chat, parseSse, startMock, type AppFactory, type RunningApp } from './harness.js';
+import { ADMIN, KEY_A, KEY_B, baseOptions, chat, parseSse, startMock, type AppFactory, type RunningApp } from './harness.js';
 
 /** $1 per output token and free input: reservations and costs become whole dollars, easy to reason about. */
 const DOLLAR_PER_TOKEN = { 'gpt-4o-mini': { inputPerMTok: 0, outputPerMTok: 1_000_000 } };
@@ -168,11 +168,20 @@ export function budgetSuite(factory: AppFactory): void {
     });
 
     it('applies per-key budget overrides and the step limit per key', async () => {
-      const app = await make({ prices: DOLLAR_PER_TOKEN, keys: [{ key: KEY_A, name: 'alpha', budgets: { runUsd: 5 }, maxSteps: 5 }] });
-      const send = () => request(app.server).post('/v1/chat/completions').set('Authorization', `Bearer ${KEY_A}`).send(chat('per key', { max_tokens: 5, agentwall_run_id: 'per-key' }));
-      expect((await send()).status).toBe(200);
-      const second = await send();
+      const app = await make({
+        prices: DOLLAR_PER_TOKEN,
+        keys: [
+          { key: KEY_A, name: 'alpha', budgets: { runUsd: 5 } },
+          { key: KEY_B, name: 'bravo', maxSteps: 1 },
+        ],
+      });
+      const send = (key: string, n: number) =>
+        request(app.server).post('/v1/chat/completions').set('Authorization', `Bearer ${key}`).send(chat(`per key request number ${n}`, { max_tokens: 5, agentwall_run_id: 'per-key' }));
+      expect((await send(KEY_A, 1)).status).toBe(200);
+      const second = await send(KEY_A, 2);
       expect(second.body.error).toMatchObject({ type: 'budget_exceeded', scope: 'run', limit_usd: 5 });
+      expect((await send(KEY_B, 1)).status).toBe(200);
+      expect((await send(KEY_B, 2)).body.error).toMatchObject({ type: 'step_limit_exceeded', limit: 1 });
     });
 
     it('meters an unknown model at 0 with one warning, or refuses it when asked', async () => {

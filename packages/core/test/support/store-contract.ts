@@ -1,11 +1,25 @@
 // The store contract suite: every Store implementation must pass it (MemoryStore here, RedisStore in its package).
-import type { RunKey, Store, StepRecord } from '@agentwall/core';
+import type { LoopCheck, RunKey, Store, StepRecord } from '@agentwall/core';
+import { DEFAULT_LOOP_PARAMS, fingerprintRequest } from '@agentwall/core';
 
 const TTL = 60_000;
 
-function record(step: number, costMicros = 0): StepRecord {
-  return { step, model: 'm', status: 'ok', stream: false, costMicros, estimated: false, latencyMs: 1, at: 1 };
+function record(step: number, costMicros = 0, status: StepRecord['status'] = 'ok'): StepRecord {
+  return { step, model: 'm', status, stream: false, costMicros, estimated: false, latencyMs: 1, at: 1 };
 }
+
+function loop(content: string, mode: LoopCheck['mode'] = 'block'): LoopCheck {
+  return { mode, params: { ...DEFAULT_LOOP_PARAMS }, fingerprint: fingerprintRequest({ model: 'm', messages: [{ role: 'user', content }] }) };
+}
+
+const budget = (micros: number, limits: { run?: number; day?: number; month?: number }, day = '2026-11-24', month = '2026-11') => ({
+  micros,
+  day,
+  month,
+  ...(limits.run !== undefined ? { runLimitMicros: limits.run } : {}),
+  ...(limits.day !== undefined ? { dailyLimitMicros: limits.day } : {}),
+  ...(limits.month !== undefined ? { monthlyLimitMicros: limits.month } : {}),
+});
 
 /** Runs the contract against stores made by `make`; `unique` gives a fresh namespace per test. */
 export function storeContract(name: string, make: () => Promise<Store>, teardown: (s: Store) => Promise<void> = (s) => s.close()): void {
@@ -85,6 +99,72 @@ export function storeContract(name: string, make: () => Promise<Store>, teardown
       expect(await store.isRevoked(k)).toBe(false);
       await store.revokeKey(k);
       expect(await store.isRevoked(k)).toBe(true);
+    });
+
+    it('reserves against every budget at once, all or nothing, and never fits more than the limit under concurrency', async () => {
+      const r = run();
+      const verdicts = await Promise.all(Array.from({ length: 50 }, () => store.admit({ run: r, now: 1, ttlMs: TTL, maxSteps: 0, budget: budget(100, { run: 1000, day: 5000 }) })));
+      expect(verdicts.filter((v) => v.admitted)).toHaveLength(10);
+      const refused = verdicts.find((v) => !v.admitted);
+      expect(refused).toEqual({ admitted: false, block: 'budget_exceeded', steps: 10, scope: 'run', limitMicros: 1000, spentMicros: 0, reservedMicros: 1000 });
+      expect(await store.getRun(r)).toMatchObject({ reservedMicros: 1000, costMicros: 0, blockedCount: 40 });
+      expect(await store.getUsage(r.keyId, '2026-11-24', '2026-11')).toEqual({ daily: { spentMicros: 0, reservedMicros: 1000 }, monthly: { spentMicros: 0, reservedMicros: 1000 } });
+      // A refusal by the daily budget holds nothing on the run budget either.
+      const other = { keyId: r.keyId, runId: 'other-run' };
+      const day = await store.admit({ run: other, now: 1, ttlMs: TTL, maxSteps: 0, budget: budget(4500, { run: 10_000, day: 5000 }) });
+      expect(day).toMatchObject({ admitted: false, scope: 'key_daily', limitMicros: 5000, reservedMicros: 1000 });
+      expect((await store.getRun(other))?.reservedMicros).toBe(0);
+    });
+
+    it('settles: releases the reservation and adds the real cost to the run, the day and the month', async () => {
+      const r = run();
+      await store.admit({ run: r, now: 1, ttlMs: TTL, maxSteps: 0, budget: budget(100, { run: 1000 }) });
+      await store.admit({ run: r, now: 1, ttlMs: TTL, maxSteps: 0, budget: budget(100, { run: 1000 }) });
+      await store.settle({ run: r, now: 2, ttlMs: TTL, record: record(1, 40), reservation: { micros: 100, day: '2026-11-24', month: '2026-11' } });
+      await store.settle({ run: r, now: 2, ttlMs: TTL, record: record(2, 0, 'error'), reservation: { micros: 100, day: '2026-11-24', month: '2026-11' } });
+      expect(await store.getRun(r)).toMatchObject({ costMicros: 40, reservedMicros: 0 });
+      expect(await store.getUsage(r.keyId, '2026-11-24', '2026-11')).toEqual({ daily: { spentMicros: 40, reservedMicros: 0 }, monthly: { spentMicros: 40, reservedMicros: 0 } });
+      expect(await store.getUsage(r.keyId, '2026-11-25', '2026-11')).toEqual({ daily: { spentMicros: 0, reservedMicros: 0 }, monthly: { spentMicros: 40, reservedMicros: 0 } });
+    });
+
+    it('detects loops inside admit: an exact repeat is refused with its finding and recorded', async () => {
+      const r = run();
+      expect(await store.admit({ run: r, now: 1, ttlMs: TTL, maxSteps: 0, loop: loop('hello') })).toEqual({ admitted: true, step: 1 });
+      const v = await store.admit({ run: r, now: 2, ttlMs: TTL, maxSteps: 0, loop: loop('hello') });
+      expect(v).toMatchObject({ admitted: false, block: 'loop_detected', steps: 1, step: 2, killed: false, finding: { loopType: 'exact_repeat', matchedStep: 1, confidence: 1 } });
+      expect(await store.getRun(r)).toMatchObject({ steps: 1, blockedCount: 1, blocked: [{ type: 'loop_detected', loopType: 'exact_repeat' }] });
+    });
+
+    it('of 20 identical concurrent admits, exactly one passes the loop check', async () => {
+      const r = run();
+      const verdicts = await Promise.all(Array.from({ length: 20 }, () => store.admit({ run: r, now: 1, ttlMs: TTL, maxSteps: 0, loop: loop('same') })));
+      expect(verdicts.filter((v) => v.admitted)).toHaveLength(1);
+    });
+
+    it('warn mode admits and reports; kill mode refuses and kills the run', async () => {
+      const r = run();
+      await store.admit({ run: r, now: 1, ttlMs: TTL, maxSteps: 0, loop: loop('again', 'warn') });
+      expect(await store.admit({ run: r, now: 1, ttlMs: TTL, maxSteps: 0, loop: loop('again', 'warn') })).toMatchObject({ admitted: true, step: 2, loop: { loopType: 'exact_repeat' } });
+      const k = run();
+      await store.admit({ run: k, now: 1, ttlMs: TTL, maxSteps: 0, loop: loop('again', 'kill') });
+      expect(await store.admit({ run: k, now: 1, ttlMs: TTL, maxSteps: 0, loop: loop('again', 'kill') })).toMatchObject({ admitted: false, block: 'loop_detected', killed: true });
+      expect(await store.getRun(k)).toMatchObject({ status: 'killed', killReason: 'loop detected (exact_repeat)' });
+    });
+
+    it('drops a failed step from the loop window, so a retry passes', async () => {
+      const r = run();
+      await store.admit({ run: r, now: 1, ttlMs: TTL, maxSteps: 0, loop: loop('flaky') });
+      await store.settle({ run: r, now: 2, ttlMs: TTL, record: record(1, 0, 'error') });
+      expect(await store.admit({ run: r, now: 3, ttlMs: TTL, maxSteps: 0, loop: loop('flaky') })).toEqual({ admitted: true, step: 2 });
+      await store.settle({ run: r, now: 4, ttlMs: TTL, record: record(2, 0, 'ok') });
+      expect(await store.admit({ run: r, now: 5, ttlMs: TTL, maxSteps: 0, loop: loop('flaky') })).toMatchObject({ admitted: false, block: 'loop_detected' });
+    });
+
+    it('refuses a run past its duration', async () => {
+      const r = run();
+      await store.admit({ run: r, now: 1000, ttlMs: TTL, maxSteps: 0, maxDurationMs: 500 });
+      expect(await store.admit({ run: r, now: 1400, ttlMs: TTL, maxSteps: 0, maxDurationMs: 500 })).toEqual({ admitted: true, step: 2 });
+      expect(await store.admit({ run: r, now: 1600, ttlMs: TTL, maxSteps: 0, maxDurationMs: 500 })).toEqual({ admitted: false, block: 'run_duration_exceeded', steps: 2, limitMs: 500, startedAt: 1000 });
     });
 
     it('answers ping', async () => {
