@@ -111,7 +111,9 @@ export function resolveConfig(input: AgentWallOptions | undefined): AgentWallCon
     options,
     store,
     ownsStore: options.store === undefined,
-    auth: new Authenticator(ring, options.verifyKey as never, store, options.auth),
+    auth: new Authenticator(ring, options.verifyKey as never, store, options.auth, options.failOpen.auth, (err) =>
+      logger.error(`agentwall: store unreachable while checking a key; failing ${options.failOpen.auth ? 'open' : 'closed'}`, { code: 'AW_STORE_UNAVAILABLE', guard: 'auth', error: String(err) }),
+    ),
     upstreams: new Upstreams(upstreamList, options.timeouts),
     logger,
     now: (options.now as (() => number) | undefined) ?? Date.now,

@@ -128,6 +128,10 @@ export const optionsSchema = z
     priceProvider: z.string().min(1).optional(),
     outputTokenCap: z.number().int().positive().default(4096),
     loop: z.union([z.literal(false), loopSchema]).default({}),
+    failOpen: z
+      .object({ auth: z.boolean().default(false), budgets: z.boolean().default(false), loop: z.boolean().default(true) })
+      .strict()
+      .default({ auth: false, budgets: false, loop: true }),
     dlp: z
       .union([
         z.literal(false),
@@ -210,6 +214,11 @@ export interface AgentWallOptions {
   priceProvider?: string;
   /** Output tokens reserved when a request sets no `max_tokens`. Default: 4096. */
   outputTokenCap?: number;
+  /**
+   * What each guard does while the store is unreachable: `true` lets requests through (logged),
+   * `false` refuses them with 503 `store_unavailable`. Default: `{ auth: false, budgets: false, loop: true }`.
+   */
+  failOpen?: { auth?: boolean; budgets?: boolean; loop?: boolean };
   /** Loop detection. Default: on, `block` mode, window 10, similarity 0.9, 3 near repeats, 3 tool repeats. `false` turns it off. */
   loop?: false | LoopOptions;
   /**

@@ -15,6 +15,8 @@ export class Authenticator {
     private readonly verifyKey: VerifyKey | undefined,
     private readonly store: Store,
     private readonly mode: 'keys' | 'none',
+    private readonly failOpen: boolean = false,
+    private readonly onStoreError: (err: unknown) => void = () => undefined,
   ) {}
 
   /** The configured settings of a key by its keyId (keys from `verifyKey` are not known here). */
@@ -49,8 +51,10 @@ export class Authenticator {
       let revoked: boolean;
       try {
         revoked = await this.store.isRevoked(identity.keyId);
-      } catch {
-        throw new AgentWallError('store_unavailable', 'AgentWall cannot reach its store to check the key; try again shortly.');
+      } catch (err) {
+        this.onStoreError(err);
+        if (!this.failOpen) throw new AgentWallError('store_unavailable', 'AgentWall cannot reach its store to check the key; try again shortly.');
+        revoked = false;
       }
       if (revoked) throw new AgentWallError('invalid_api_key', 'Incorrect API key provided. Check the key and that it has not been revoked.');
     }

@@ -112,23 +112,33 @@ export async function handleChatCompletion(req: CoreRequest, identity: KeyIdenti
   const now = cfg.now();
   const budget = budgetFor(identity, cfg, reservationMicros(modelPrice, promptTokens, maxOutputTokens(body, cfg.options.outputTokenCap)), now);
 
+  const admitRequest = {
+    run,
+    now,
+    ttlMs: cfg.runTtlMs,
+    maxSteps: identity.maxSteps ?? cfg.maxSteps,
+    ...(cfg.options.maxRunDurationMs !== undefined ? { maxDurationMs: cfg.options.maxRunDurationMs } : {}),
+    ...(budget ? { budget } : {}),
+    ...(cfg.dlp ? { dlp: dlpCounts } : {}),
+    ...(loopSettings ? { loop: { ...loopSettings, fingerprint: fingerprintRequest(body) } } : {}),
+    ...(runInput.agentId !== undefined ? { agentId: runInput.agentId } : {}),
+    ...(runInput.metadata !== undefined ? { metadata: runInput.metadata } : {}),
+  };
   let verdict: AdmitVerdict;
+  let tracked = true;
   try {
-    verdict = await cfg.store.admit({
-      run,
-      now,
-      ttlMs: cfg.runTtlMs,
-      maxSteps: identity.maxSteps ?? cfg.maxSteps,
-      ...(cfg.options.maxRunDurationMs !== undefined ? { maxDurationMs: cfg.options.maxRunDurationMs } : {}),
-      ...(budget ? { budget } : {}),
-      ...(cfg.dlp ? { dlp: dlpCounts } : {}),
-      ...(loopSettings ? { loop: { ...loopSettings, fingerprint: fingerprintRequest(body) } } : {}),
-      ...(runInput.agentId !== undefined ? { agentId: runInput.agentId } : {}),
-      ...(runInput.metadata !== undefined ? { metadata: runInput.metadata } : {}),
-    });
+    verdict = await cfg.store.admit(admitRequest);
   } catch (err) {
-    cfg.logger.error('agentwall: store unavailable, refusing request (fail closed)', { code: 'AW_STORE_UNAVAILABLE', error: String(err) });
-    throw new AgentWallError('store_unavailable', 'AgentWall cannot reach its store; try again shortly.', {}, { headers: headersOfRun });
+    // The store is down. Each guard that applies fails open or closed as configured.
+    const closedBy = budget && !cfg.options.failOpen.budgets ? 'budgets' : loopSettings && !cfg.options.failOpen.loop ? 'loop' : undefined;
+    cfg.logger.error(`agentwall: store unreachable; ${closedBy ? `refusing the request (${closedBy} fail closed)` : 'forwarding untracked (fail open)'}`, {
+      code: 'AW_STORE_UNAVAILABLE',
+      guard: closedBy ?? 'admit',
+      error: String(err),
+    });
+    if (closedBy) throw new AgentWallError('store_unavailable', 'AgentWall cannot reach its store; try again shortly.', {}, { headers: headersOfRun });
+    verdict = { admitted: true, step: 0 };
+    tracked = false;
   }
   if (!verdict.admitted) throw refusalError(verdict, run.runId, headersOfRun);
   const step = verdict.step;
@@ -159,12 +169,15 @@ export async function handleChatCompletion(req: CoreRequest, identity: KeyIdenti
       };
       let runSteps = step;
       let runCostMicros = priced.costMicros;
-      try {
-        const after = await cfg.store.settle({ run, now: cfg.now(), ttlMs: cfg.runTtlMs, record, ...(reservation ? { reservation } : {}) });
-        runSteps = after.steps;
-        runCostMicros = after.runCostMicros;
-      } catch (err) {
-        cfg.logger.error('agentwall: could not record a step outcome', { code: 'AW_SETTLE_FAILED', run_id: run.runId, step, cost_micros: priced.costMicros, error: String(err) });
+      // Admitted untracked while the store was down: there is nothing to settle against.
+      if (tracked) {
+        try {
+          const after = await cfg.store.settle({ run, now: cfg.now(), ttlMs: cfg.runTtlMs, record, ...(reservation ? { reservation } : {}) });
+          runSteps = after.steps;
+          runCostMicros = after.runCostMicros;
+        } catch (err) {
+          cfg.logger.error('agentwall: could not record a step outcome', { code: 'AW_SETTLE_FAILED', run_id: run.runId, step, cost_micros: priced.costMicros, error: String(err) });
+        }
       }
       return {
         run_id: run.runId,

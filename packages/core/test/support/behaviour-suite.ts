@@ -310,6 +310,15 @@ export function behaviourSuite(factory: AppFactory): void {
         expect((await request(broken.server).get('/health/ready')).status).toBe(503);
         expect((await request(broken.server).get('/health/live')).status).toBe(200);
       });
+
+      it('forwards untracked while the store is down when every guard that applies fails open', async () => {
+        const open = await make({ store: downStore(), failOpen: { auth: true, budgets: true } });
+        const res = await request(open.server).post('/v1/chat/completions').set('Authorization', `Bearer ${KEY_A}`).send(chat('still serving'));
+        expect(res.status).toBe(200);
+        expect(res.body.agentwall.step).toBe(0);
+        const loopClosed = await make({ store: downStore(), failOpen: { auth: true, budgets: true, loop: false } });
+        expect((await request(loopClosed.server).post('/v1/chat/completions').set('Authorization', `Bearer ${KEY_A}`).send(chat('x'))).status).toBe(503);
+      });
     });
 
     describe('the host app', () => {
