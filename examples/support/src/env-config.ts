@@ -29,7 +29,7 @@ function number(env: Record<string, string | undefined>, name: string, integer: 
  * Builds options from the environment: `PORT`, `AGENTWALL_API_KEYS`, `AGENTWALL_ADMIN_KEY`,
  * `AGENTWALL_UPSTREAM_URL`, `AGENTWALL_UPSTREAM_API_KEY` (default `OPENAI_API_KEY`),
  * `AGENTWALL_MOCK_UPSTREAM=1`, `AGENTWALL_MAX_STEPS`, `AGENTWALL_MAX_RUN_COST_USD`,
- * `AGENTWALL_DAILY_BUDGET_USD`, `AGENTWALL_MONTHLY_BUDGET_USD`. With no upstream key the bundled mock LLM is
+ * `AGENTWALL_DAILY_BUDGET_USD`, `AGENTWALL_MONTHLY_BUDGET_USD`, `AGENTWALL_LOOP_MODE`. With no upstream key the bundled mock LLM is
  * started in-process and the server says so loudly.
  */
 export async function exampleConfigFromEnv(env: Record<string, string | undefined> = process.env): Promise<ExampleConfig> {
@@ -64,6 +64,11 @@ export async function exampleConfigFromEnv(env: Record<string, string | undefine
   if (daily !== undefined) options.dailyBudgetUsd = daily;
   const monthly = number(env, 'AGENTWALL_MONTHLY_BUDGET_USD', false);
   if (monthly !== undefined) options.monthlyBudgetUsd = monthly;
+  const loopMode = env['AGENTWALL_LOOP_MODE'];
+  if (loopMode) {
+    if (loopMode !== 'block' && loopMode !== 'warn' && loopMode !== 'kill') throw new TypeError(`AGENTWALL_LOOP_MODE must be block, warn or kill, got "${loopMode}"`);
+    options.loop = { mode: loopMode };
+  }
 
   let mock: MockLlm | undefined;
   if (useMock) {
