@@ -1,7 +1,7 @@
 // The behaviour suite every adapter must pass, through real HTTP against the mock LLM on port 0.
 import http from 'node:http';
 import request from 'supertest';
-import type { MockLlm } from '@agentwall/mock-llm';
+import { startMockLlm, type MockLlm } from '@agentwall/mock-llm';
 import type { AgentWallOptions, Store } from '@agentwall/core';
 import { ADMIN, KEY_A, KEY_B, PROVIDER_KEY, baseOptions, chat, eventually, parseSse, startMock, type AppFactory, type RunningApp } from './harness.js';
 
@@ -341,6 +341,29 @@ export function behaviourSuite(factory: AppFactory): void {
         expect((mock.requests.at(-1)!.body as { messages: unknown }).messages).toEqual([{ role: 'user', content: 'pre-parsed' }]);
         const bad = await request(parsed.server).post('/v1/chat/completions').set('Authorization', `Bearer ${KEY_A}`).send({ model: 'x' });
         expect(bad.status).toBe(422);
+      });
+
+      it('routes models to several upstreams by pattern, each with its own key', async () => {
+        const second = await startMockLlm({ apiKey: 'sk-second-provider' });
+        try {
+          const routed = await make({
+            upstream: undefined,
+            upstreams: [
+              { url: second.url, apiKey: 'sk-second-provider', models: ['claude-*'] },
+              { url: mock.url, apiKey: PROVIDER_KEY },
+            ],
+          });
+          const claude = await request(routed.server).post('/v1/chat/completions').set('Authorization', `Bearer ${KEY_A}`).send({ ...chat('hi claude'), model: 'claude-3-5-sonnet' });
+          expect(claude.status).toBe(200);
+          expect(second.requests).toHaveLength(1);
+          expect(second.requests[0]!.headers['authorization']).toBe('Bearer sk-second-provider');
+          const gpt = await request(routed.server).post('/v1/chat/completions').set('Authorization', `Bearer ${KEY_A}`).send(chat('hi gpt'));
+          expect(gpt.status).toBe(200);
+          expect(second.requests).toHaveLength(1);
+          expect(mock.requests.at(-1)!.headers['authorization']).toBe(`Bearer ${PROVIDER_KEY}`);
+        } finally {
+          await second.close();
+        }
       });
 
       it('forwards GET /v1/models with the provider key, and serves /health', async () => {

@@ -1,0 +1,54 @@
+// Koa puts what AgentWall decided on ctx.state.agentwall, and throws unexpected failures to the app's error handling.
+import http from 'node:http';
+import Koa from 'koa';
+import request from 'supertest';
+import { agentwall } from '../src/index.js';
+import { KEY_A, baseOptions, chat, startMock } from '../../core/test/support/harness.js';
+
+describe('koa: outcome for the host app', () => {
+  it('sets ctx.state.agentwall to the run and step, or to the error code', async () => {
+    const mock = await startMock();
+    const app = new Koa();
+    app.use(async (ctx, next) => {
+      await next();
+      ctx.set('x-outcome', JSON.stringify(ctx.state['agentwall']));
+    });
+    const mw = agentwall(baseOptions(mock));
+    app.use(mw as unknown as Koa.Middleware);
+    const server = http.createServer(app.callback());
+    try {
+      const ok = await request(server).post('/v1/chat/completions').set('Authorization', `Bearer ${KEY_A}`).send(chat('hi', { agentwall_run_id: 'outcome' }));
+      expect(JSON.parse(ok.headers['x-outcome'] as string)).toEqual({ runId: 'outcome', step: 1 });
+      const refused = await request(server).post('/v1/chat/completions').send(chat('hi'));
+      expect(JSON.parse(refused.headers['x-outcome'] as string)).toEqual({ error: 'invalid_api_key' });
+    } finally {
+      server.closeAllConnections();
+      await mw.close();
+      await mock.close();
+    }
+  });
+
+  it('throws unexpected failures to the app', async () => {
+    const mock = await startMock();
+    const app = new Koa();
+    app.silent = true;
+    app.use(async (ctx, next) => {
+      try {
+        await next();
+      } catch (err) {
+        ctx.status = 599;
+        ctx.body = { host: (err as Error).message };
+      }
+    });
+    const mw = agentwall({ ...baseOptions(mock), verifyKey: () => { throw new Error('directory down'); } });
+    app.use(mw as unknown as Koa.Middleware);
+    try {
+      const res = await request(app.callback()).post('/v1/chat/completions').set('Authorization', 'Bearer aw-not-configured').send(chat('hi'));
+      expect(res.status).toBe(599);
+      expect(res.body).toEqual({ host: 'directory down' });
+    } finally {
+      await mw.close();
+      await mock.close();
+    }
+  });
+});
