@@ -1,0 +1,40 @@
+// The AgentWall options every AgentWall contender shares: one key, the mock upstream, and no limits in the way of load.
+import type { AgentWallOptions, Logger } from '@agentwall/express';
+import { contenderEnv } from './contender-env.js';
+
+// Warnings and errors still reach the orchestrator's terminal; per-request info would only measure the logger.
+const logger: Logger = {
+  info: () => {},
+  warn: (msg, fields) => console.warn(msg, fields ?? ''),
+  error: (msg, fields) => console.error(msg, fields ?? ''),
+};
+
+/**
+ * The shared options, then the entry's own (`options` in the contender list), then `extra` (a store).
+ * Everything else is AgentWall's default. Every request is a run of one step: no run id is sent,
+ * step and cost limits are off, so neither they nor loop detection refuse anything under load.
+ */
+export function agentwallOptions(extra: Record<string, unknown> = {}): AgentWallOptions {
+  const env = contenderEnv();
+  return {
+    keys: [{ key: env.agentKey, name: 'bench' }],
+    upstream: { url: env.upstreamUrl, apiKey: env.upstreamKey },
+    maxSteps: 0,
+    maxRunCostUsd: null,
+    logger,
+    env: {},
+    ...env.options,
+    ...extra,
+  } as AgentWallOptions;
+}
+
+/**
+ * What the running AgentWall has on, read from its resolved options, for the row's notes: the
+ * build under test may predate DLP or loop detection, and the table must not claim what is not there.
+ */
+export function describeAgentWall(resolved: unknown): string {
+  const o = resolved as { dlp?: false | { kinds?: Record<string, string> }; loop?: false | object };
+  const dlp = o.dlp === undefined ? 'no DLP in this build' : o.dlp === false ? 'DLP off' : Object.keys(o.dlp.kinds ?? {}).length > 0 ? 'DLP custom policy' : 'DLP default policy';
+  const loop = o.loop === undefined ? 'no loop detection in this build' : o.loop === false ? 'loop detection off' : 'loop detection on';
+  return `${dlp}, ${loop}`;
+}
