@@ -15,7 +15,6 @@ export interface KoaContextLike {
   status: number;
   body: unknown;
   set(field: Record<string, string | string[]>): void;
-  flushHeaders(): void;
 }
 
 /** Koa middleware with its AgentWall instance attached. */
@@ -54,8 +53,6 @@ export function agentwall(options?: AgentWallOptions): AgentWallKoaMiddleware {
       // client sees the cut instead of waiting forever.
       r.stream.once('error', () => ctx.res.destroy());
       ctx.body = r.stream;
-      // Headers go out now, so the client sees the run id before the first token.
-      ctx.flushHeaders();
     } else {
       ctx.body = r.body ?? '';
     }

@@ -6,24 +6,52 @@ function tooLarge(limit: number): AgentWallError {
   return new AgentWallError('request_too_large', `The request body is larger than ${limit} bytes.`, { limit_bytes: limit }, { headers: { connection: 'close' } });
 }
 
-/** The raw bytes of a request stream, refusing more than `limit` bytes (413). */
-export async function readRaw(stream: NodeJS.ReadableStream & { destroyed?: boolean }, limit: number, contentLength: string | undefined): Promise<Buffer> {
+/**
+ * The raw bytes of a request stream, refusing more than `limit` bytes (413). Plain 'data'/'end'
+ * listeners rather than `for await`: the async iterator costs a measurable share of a request.
+ */
+export function readRaw(stream: NodeJS.ReadableStream, limit: number, contentLength: string | undefined): Promise<Buffer> {
   if (contentLength !== undefined && Number(contentLength) > limit) {
-    (stream as { resume?: () => void }).resume?.();
-    throw tooLarge(limit);
+    stream.resume();
+    return Promise.reject(tooLarge(limit));
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    const b = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-    size += b.length;
-    if (size > limit) {
-      (stream as { resume?: () => void }).resume?.();
-      throw tooLarge(limit);
-    }
-    chunks.push(b);
-  }
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer | string): void => {
+      const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      size += b.length;
+      if (size > limit) {
+        cleanup();
+        stream.resume();
+        reject(tooLarge(limit));
+        return;
+      }
+      chunks.push(b);
+    };
+    const onEnd = (): void => {
+      cleanup();
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    };
+    const onError = (err: Error): void => {
+      cleanup();
+      reject(err);
+    };
+    const onClose = (): void => {
+      cleanup();
+      reject(Object.assign(new Error('the client went away before sending its whole body'), { name: 'AbortError' }));
+    };
+    const cleanup = (): void => {
+      stream.off('data', onData);
+      stream.off('end', onEnd);
+      stream.off('error', onError);
+      stream.off('close', onClose);
+    };
+    stream.on('data', onData);
+    stream.on('end', onEnd);
+    stream.on('error', onError);
+    stream.on('close', onClose);
+  });
 }
 
 /**

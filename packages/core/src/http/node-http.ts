@@ -1,6 +1,5 @@
 // Node plumbing shared by the adapters: IncomingMessage to CoreRequest, CoreResponse to ServerResponse.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream';
 import type { BodySource, CoreRequest, CoreResponse } from './types.js';
 
 /**
@@ -12,13 +11,21 @@ export function bodySourceOf(req: IncomingMessage, parsed: unknown): BodySource 
   return consumed ? { kind: 'parsed', value: parsed } : { kind: 'stream', stream: req };
 }
 
-/** An AbortSignal that fires when the client goes away before the response is complete. */
-export function clientGoneSignal(res: ServerResponse): AbortSignal {
-  const ac = new AbortController();
-  res.once('close', () => {
-    if (!res.writableFinished) ac.abort();
-  });
-  return ac.signal;
+/**
+ * An AbortSignal that fires when the client goes away before the response is complete. Made on
+ * first use: only forwarded requests need one, and the host app's routes pay nothing.
+ */
+function lazyClientGoneSignal(res: ServerResponse): () => AbortSignal {
+  let signal: AbortSignal | undefined;
+  return () => {
+    if (!signal) {
+      const ac = new AbortController();
+      signal = ac.signal;
+      if (res.destroyed && !res.writableFinished) ac.abort();
+      else res.once('close', () => res.writableFinished || ac.abort());
+    }
+    return signal;
+  };
 }
 
 /**
@@ -27,27 +34,34 @@ export function clientGoneSignal(res: ServerResponse): AbortSignal {
  */
 export function toCoreRequest(req: IncomingMessage, res: ServerResponse, url: string, parsed: unknown): CoreRequest {
   const q = url.indexOf('?');
+  const signal = lazyClientGoneSignal(res);
   return {
     method: req.method ?? 'GET',
     path: q === -1 ? url : url.slice(0, q),
     query: q === -1 ? '' : url.slice(q + 1),
     headers: req.headers,
     body: bodySourceOf(req, parsed),
-    signal: clientGoneSignal(res),
+    get signal() {
+      return signal();
+    },
   };
 }
 
-/** Writes a CoreResponse to Node's response; streams are piped with backpressure and flushed headers. */
+/**
+ * Writes a CoreResponse to Node's response: headers in one `writeHead`, streams piped with
+ * backpressure. A stream that fails after the headers went out cuts the connection, so the client
+ * sees the cut; the client leaving destroys the stream, which aborts the upstream.
+ */
 export function writeCoreResponse(res: ServerResponse, r: CoreResponse): void {
-  res.statusCode = r.status;
-  for (const name in r.headers) res.setHeader(name, r.headers[name]!);
-  if (r.stream) {
-    // Headers go out now, so the client sees the run id before the first token.
-    res.flushHeaders();
-    pipeline(r.stream, res, () => {
-      // Errors here mean the client or the upstream went away; the core has settled the step already.
-    });
+  res.writeHead(r.status, r.headers);
+  const stream = r.stream;
+  if (!stream) {
+    res.end(r.body);
     return;
   }
-  res.end(r.body);
+  stream.once('error', () => res.destroy());
+  res.once('close', () => {
+    if (!stream.destroyed) stream.destroy();
+  });
+  stream.pipe(res);
 }

@@ -1,5 +1,4 @@
 // POST /v1/chat/completions: validate, admit to the run with a budget reservation, forward, relay, settle exactly once.
-import { pipeline } from 'node:stream';
 import type { KeyIdentity } from '../auth/key-ring.js';
 import { resolveLoop, type AgentWallConfig } from '../config.js';
 import { computeCostMicros, microsToUsd, usdToMicros } from '../cost/cost.js';
@@ -20,6 +19,7 @@ import { utcDay, utcMonth } from '../store/periods.js';
 import type { AdmitVerdict, BudgetReservation, RunKey, StepRecord } from '../store/store.js';
 import { validateChatRequest, type ChatRequest } from '../validation/chat-request.js';
 import { roundMs, runHeaders, spliceMetadata, type AgentWallMetadata } from './metadata.js';
+import { findUsage, objectShape } from './find-usage.js';
 import { createStreamResponseMasker } from './response-masking.js';
 import { refusalError } from './verdicts.js';
 
@@ -242,15 +242,27 @@ export async function handleChatCompletion(req: CoreRequest, identity: KeyIdenti
         return `: agentwall ${JSON.stringify(meta)}\n\n`;
       },
     });
-    pipeline(res.body, relay, (err) => {
-      if (!err) return;
-      // Cut short by the client or the upstream: the prompt was read and the text seen was generated, so both are charged.
+    // Cut short by the client or the upstream: the prompt was read and the text seen was generated,
+    // so both are charged (settle is memoized: a stream that reached [DONE] is already settled).
+    const upstreamBody = res.body;
+    const cut = (err?: Error): void => {
       const obs = relay.observation;
-      void settle(
-        { status: req.signal.aborted || isAbort(err) ? 'aborted' : 'error', httpStatus: status, usage: obs.usage, seenOutputTokens: obs.outputTokens, billable: true },
-        upstreamDone || performance.now(),
-      );
+      const aborted = req.signal.aborted || err === undefined || isAbort(err);
+      void settle({ status: aborted ? 'aborted' : 'error', httpStatus: status, usage: obs.usage, seenOutputTokens: obs.outputTokens, billable: true }, upstreamDone || performance.now());
+    };
+    upstreamBody.once('error', (err) => {
+      cut(err);
+      // The client leaving is not an error worth reporting; an upstream that drops mid-stream is.
+      if (!relay.destroyed) relay.destroy(req.signal.aborted || isAbort(err) ? undefined : err);
     });
+    upstreamBody.once('close', () => {
+      if (!upstreamBody.readableEnded) cut();
+    });
+    // The client went away (the adapter destroyed the relay): stop reading, which aborts the upstream request.
+    relay.once('close', () => {
+      if (!upstreamBody.readableEnded && !upstreamBody.destroyed) upstreamBody.destroy();
+    });
+    upstreamBody.pipe(relay);
     outHeaders['content-type'] = res.headers['content-type'] as string;
     outHeaders['cache-control'] = 'no-cache';
     outHeaders['x-accel-buffering'] = 'no';
@@ -271,26 +283,40 @@ export async function handleChatCompletion(req: CoreRequest, identity: KeyIdenti
     return { status, headers: outHeaders, body: raw, outcome: { runId: run.runId, step } };
   }
 
-  let json: unknown;
-  try {
-    json = JSON.parse(raw.toString('utf8'));
-  } catch {
-    json = undefined;
+  // Usage is read without parsing the answer; the answer is parsed only when usage is missing (to
+  // estimate) or when answers are DLP-masked.
+  const shape = objectShape(raw);
+  let usage: unknown = shape.isObject ? findUsage(raw) : undefined;
+  let answer: Record<string, unknown> | undefined;
+  const parseAnswer = (): Record<string, unknown> | undefined => {
+    if (answer === undefined && shape.isObject) {
+      try {
+        answer = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+      } catch {
+        answer = undefined;
+      }
+    }
+    return answer;
+  };
+  let seenOutputTokens = 0;
+  if (usage === undefined) {
+    const parsedAnswer = parseAnswer();
+    usage = parsedAnswer?.['usage'];
+    if (parsedAnswer) seenOutputTokens = completionTextTokens(parsedAnswer);
   }
-  const isObject = json !== null && typeof json === 'object' && !Array.isArray(json);
-  const answer = isObject ? (json as Record<string, unknown>) : {};
-  const meta = await settle({ status: 'ok', httpStatus: status, usage: answer['usage'], seenOutputTokens: completionTextTokens(answer), billable: true }, upstreamDone);
+  const meta = await settle({ status: 'ok', httpStatus: status, usage, seenOutputTokens, billable: true }, upstreamDone);
   outHeaders['x-agentwall-cost-usd'] = meta.cost_usd.toFixed(6);
   outHeaders['x-agentwall-run-cost-usd'] = meta.run_cost_usd.toFixed(6);
-  if (isObject && cfg.dlpResponses && cfg.dlp) {
-    const masked = cfg.dlp.scanCompletion(answer);
+  const toMask = cfg.dlpResponses && cfg.dlp ? parseAnswer() : undefined;
+  if (toMask && cfg.dlp) {
+    const masked = cfg.dlp.scanCompletion(toMask);
     if (masked.changed) {
       // Masking changed the answer, so it is re-encoded once; unmasked answers are never re-encoded.
       const out = { ...(masked.body as Record<string, unknown>), agentwall: { ...meta, dlp_response: masked.counts } };
       return { status, headers: outHeaders, body: JSON.stringify(out), outcome: { runId: run.runId, step } };
     }
   }
-  const spliced = isObject ? spliceMetadata(raw, Object.keys(answer).length === 0, meta) : undefined;
+  const spliced = shape.isObject ? spliceMetadata(raw, shape.isEmpty, meta) : undefined;
   return { status, headers: outHeaders, body: spliced ?? raw, outcome: { runId: run.runId, step } };
 }
 

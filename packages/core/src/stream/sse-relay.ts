@@ -61,6 +61,28 @@ function eventData(event: string): string | undefined {
   return data;
 }
 
+const TEXT_KEYS = ['"content":"', '"refusal":"', '"arguments":"'];
+
+/**
+ * Calls `see` with the raw JSON text of every `content`, `refusal` and `arguments` string in an
+ * event, without parsing it. Escapes are counted as written: this feeds an estimate only.
+ */
+function scanStringValues(data: string, see: (text: string) => void): void {
+  for (const key of TEXT_KEYS) {
+    for (let at = data.indexOf(key); at !== -1; at = data.indexOf(key, at)) {
+      const start = at + key.length;
+      let end = start;
+      while (end < data.length) {
+        const c = data.charCodeAt(end);
+        if (c === 0x22 /* " */) break;
+        end += c === 0x5c /* \ */ ? 2 : 1;
+      }
+      if (end > start) see(data.slice(start, end));
+      at = end;
+    }
+  }
+}
+
 /** Calls `see` with each piece of generated text in a chunk's deltas. */
 function forEachOutputText(chunk: Record<string, unknown>, see: (text: string) => void): void {
   const choices = chunk['choices'];
@@ -154,8 +176,14 @@ export class SseRelay extends Transform {
     this.finishWith(undefined, callback);
   }
 
-  /** Observes one event's data: the parsed chunk, USAGE_ONLY for the usage-only chunk, undefined when not JSON. */
+  /** Observes one event's data: the parsed chunk, USAGE_ONLY for the usage-only chunk, undefined when not parsed. */
   private observe(data: string): Record<string, unknown> | typeof USAGE_ONLY | undefined {
+    // Parsing every event costs more than relaying it: without a rewriter only events that carry a
+    // usage object are parsed, and generated text is measured straight from the JSON text.
+    if (!this.options.rewrite && !data.includes('"usage":{')) {
+      scanStringValues(data, this.see);
+      return undefined;
+    }
     let chunk: unknown;
     try {
       chunk = JSON.parse(data);
