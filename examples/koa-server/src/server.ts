@@ -4,7 +4,7 @@ import { agentwall } from '@agentwall/koa';
 import { exampleConfigFromEnv } from '@agentwall/example-support';
 import type { AddressInfo } from 'node:net';
 
-const { port, options, mock, notices } = await exampleConfigFromEnv();
+const { port, options, mock, store, notices } = await exampleConfigFromEnv();
 const app = new Koa();
 const firewall = agentwall(options);
 app.use(firewall);
@@ -22,6 +22,7 @@ async function shutdown(): Promise<void> {
   server.closeAllConnections();
   server.close();
   await firewall.close();
+  await store?.close();
   await mock?.close();
   process.exit(0);
 }

@@ -1,6 +1,7 @@
 // Reads the example servers' environment (SPEC section 10) into AgentWall options, starting the mock LLM when needed.
 import type { AgentWallOptions } from '@agentwall/core';
 import { startMockLlm, type MockLlm } from '@agentwall/mock-llm';
+import { RedisStore } from '@agentwall/redis';
 
 /** The key the users' guide uses; accepted only when running on the mock LLM with no keys configured. */
 export const GUIDE_DEV_KEY = 'aw-your-api-key';
@@ -11,6 +12,8 @@ export interface ExampleConfig {
   options: AgentWallOptions;
   /** The in-process mock LLM, when the server runs on it. */
   mock?: MockLlm;
+  /** The Redis store, when `REDIS_URL` is set (AgentWall does not close a store it was given). */
+  store?: RedisStore;
   /** Lines to print at start-up. */
   notices: string[];
 }
@@ -29,7 +32,8 @@ function number(env: Record<string, string | undefined>, name: string, integer: 
  * Builds options from the environment: `PORT`, `AGENTWALL_API_KEYS`, `AGENTWALL_ADMIN_KEY`,
  * `AGENTWALL_UPSTREAM_URL`, `AGENTWALL_UPSTREAM_API_KEY` (default `OPENAI_API_KEY`),
  * `AGENTWALL_MOCK_UPSTREAM=1`, `AGENTWALL_MAX_STEPS`, `AGENTWALL_MAX_RUN_COST_USD`,
- * `AGENTWALL_DAILY_BUDGET_USD`, `AGENTWALL_MONTHLY_BUDGET_USD`, `AGENTWALL_LOOP_MODE`. With no upstream key the bundled mock LLM is
+ * `AGENTWALL_DAILY_BUDGET_USD`, `AGENTWALL_MONTHLY_BUDGET_USD`, `AGENTWALL_LOOP_MODE`, and `REDIS_URL`
+ * (the Redis store when set, memory otherwise). With no upstream key the bundled mock LLM is
  * started in-process and the server says so loudly.
  */
 export async function exampleConfigFromEnv(env: Record<string, string | undefined> = process.env): Promise<ExampleConfig> {
@@ -70,6 +74,14 @@ export async function exampleConfigFromEnv(env: Record<string, string | undefine
     options.loop = { mode: loopMode };
   }
 
+  let store: RedisStore | undefined;
+  const redisUrl = env['REDIS_URL'];
+  if (redisUrl) {
+    store = new RedisStore({ url: redisUrl, ...(env['AGENTWALL_REDIS_PREFIX'] ? { prefix: env['AGENTWALL_REDIS_PREFIX'] } : {}) });
+    options.store = store;
+    notices.push(`State in Redis at ${redisUrl.replace(/\/\/[^@]*@/, '//***@')}: every instance on it shares runs, budgets, kills and revocations.`);
+  }
+
   let mock: MockLlm | undefined;
   if (useMock) {
     mock = await startMockLlm({ port: 0 });
@@ -82,5 +94,5 @@ export async function exampleConfigFromEnv(env: Record<string, string | undefine
     options.upstream = { url: env['AGENTWALL_UPSTREAM_URL'] || 'https://api.openai.com/v1', apiKey: upstreamKey! };
     notices.push(`Forwarding to ${options.upstream.url}.`);
   }
-  return { port, options, ...(mock ? { mock } : {}), notices };
+  return { port, options, ...(mock ? { mock } : {}), ...(store ? { store } : {}), notices };
 }

@@ -1,0 +1,138 @@
+// The admit script: MemoryStore.admit's checks, in its order, as one atomic Lua script.
+import { DAY_TTL_MS, MONTH_TTL_MS, RUN_HELPERS_LUA } from './run-helpers.js';
+import { DETECT_LOOP_LUA } from './detect-loop.js';
+
+/**
+ * Positions of the admit script's ARGV (1-based, as Lua reads them). Absent values are passed as `''`.
+ *
+ * @example
+ * args[ADMIT_ARGV.maxSteps - 1] = String(req.maxSteps);
+ */
+export const ADMIT_ARGV = {
+  now: 1,
+  ttlMs: 2,
+  /** `'1'` when an agent id is given (it may be the empty string). */
+  hasAgentId: 3,
+  agentId: 4,
+  /** JSON, or `''`. */
+  metadata: 5,
+  maxSteps: 6,
+  /** JSON object of counts by kind, or `''`. */
+  dlp: 7,
+  maxDurationMs: 8,
+  budgetMicros: 9,
+  runLimitMicros: 10,
+  dailyLimitMicros: 11,
+  monthlyLimitMicros: 12,
+  /** JSON `StepFingerprint`, or `''` when loop detection is off. */
+  fingerprint: 13,
+  loopMode: 14,
+  loopWindow: 15,
+  nearMaxDistance: 16,
+  nearRepeats: 17,
+  toolRepeats: 18,
+} as const;
+
+/** Number of ARGV entries of the admit script. */
+export const ADMIT_ARGC = 18;
+
+/**
+ * KEYS: the run's state, window, steps and blocked keys, then the key's day and month usage hashes.
+ * Replies (money as strings, counters as integers):
+ * `{'admitted', step}` or `{'admitted', step, loopType, score, matchedStep, repeats}` (warn mode),
+ * `{'run_killed', steps, reason}`, `{'run_duration_exceeded', steps, createdAt}`, `{'step_limit_exceeded', steps}`,
+ * `{'loop_detected', steps, step, loopType, score, matchedStep, repeats, killed}`,
+ * `{'budget_exceeded', steps, scope, limit, spent, reserved}`.
+ *
+ * @example
+ * redis.defineCommand('agentwallAdmit', { numberOfKeys: 6, lua: ADMIT_LUA });
+ */
+export const ADMIT_LUA = `${RUN_HELPERS_LUA}
+${DETECT_LOOP_LUA}
+local DAY, MONTH = KEYS[5], KEYS[6]
+local now, ttl = ARGV[${ADMIT_ARGV.now}], ARGV[${ADMIT_ARGV.ttlMs}]
+
+touch(now)
+if ARGV[${ADMIT_ARGV.hasAgentId}] == '1' then redis.call('HSET', STATE, 'agentId', ARGV[${ADMIT_ARGV.agentId}]) end
+if ARGV[${ADMIT_ARGV.metadata}] ~= '' then redis.call('HSET', STATE, 'metadata', ARGV[${ADMIT_ARGV.metadata}]) end
+
+local function admit()
+  local s = redis.call('HMGET', STATE, 'status', 'killReason', 'steps', 'createdAt', 'costMicros', 'reservedMicros')
+  local steps = tonumber(s[3])
+  if s[1] == 'killed' then
+    push_blocked(blocked_json(now, 'run_killed'))
+    return { 'run_killed', steps, s[2] or 'killed' }
+  end
+  local max_duration = ARGV[${ADMIT_ARGV.maxDurationMs}]
+  if max_duration ~= '' and tonumber(now) - tonumber(s[4]) > tonumber(max_duration) then
+    push_blocked(blocked_json(now, 'run_duration_exceeded'))
+    return { 'run_duration_exceeded', steps, s[4] }
+  end
+  local max_steps = tonumber(ARGV[${ADMIT_ARGV.maxSteps}])
+  if max_steps > 0 and steps >= max_steps then
+    push_blocked(blocked_json(now, 'step_limit_exceeded'))
+    return { 'step_limit_exceeded', steps }
+  end
+
+  local entry, warning = nil, nil
+  local window = tonumber(ARGV[${ADMIT_ARGV.loopWindow}])
+  if ARGV[${ADMIT_ARGV.fingerprint}] ~= '' then
+    local history = {}
+    for i, raw in ipairs(redis.call('LRANGE', WINDOW, 0, -1)) do history[i] = cjson.decode(raw) end
+    local finding
+    finding, entry = detect_loop(history, cjson.decode(ARGV[${ADMIT_ARGV.fingerprint}]), steps + 1, window,
+      tonumber(ARGV[${ADMIT_ARGV.nearMaxDistance}]), tonumber(ARGV[${ADMIT_ARGV.nearRepeats}]), tonumber(ARGV[${ADMIT_ARGV.toolRepeats}]))
+    local mode = ARGV[${ADMIT_ARGV.loopMode}]
+    if finding and mode ~= 'warn' then
+      push_blocked(blocked_json(now, 'loop_detected', finding[1]))
+      local killed = 0
+      if mode == 'kill' then
+        redis.call('HSET', STATE, 'status', 'killed', 'killReason', 'loop detected (' .. finding[1] .. ')')
+        killed = 1
+      end
+      return { 'loop_detected', steps, steps + 1, finding[1], finding[2], finding[3], finding[4], killed }
+    end
+    warning = finding
+  end
+
+  local micros = ARGV[${ADMIT_ARGV.budgetMicros}]
+  if micros ~= '' then
+    local d = redis.call('HMGET', DAY, 'spent', 'reserved')
+    local m = redis.call('HMGET', MONTH, 'spent', 'reserved')
+    local checks = {
+      { 'run', ARGV[${ADMIT_ARGV.runLimitMicros}], s[5], s[6] },
+      { 'key_daily', ARGV[${ADMIT_ARGV.dailyLimitMicros}], d[1] or '0', d[2] or '0' },
+      { 'key_monthly', ARGV[${ADMIT_ARGV.monthlyLimitMicros}], m[1] or '0', m[2] or '0' },
+    }
+    -- All or nothing: every budget is checked before any is charged.
+    for _, c in ipairs(checks) do
+      if c[2] ~= '' and tonumber(c[3]) + tonumber(c[4]) + tonumber(micros) > tonumber(c[2]) then
+        push_blocked(blocked_json(now, 'budget_exceeded'))
+        return { 'budget_exceeded', steps, c[1], c[2], c[3], c[4] }
+      end
+    end
+    redis.call('HINCRBY', STATE, 'reservedMicros', micros)
+    redis.call('HINCRBY', DAY, 'reserved', micros)
+    redis.call('HINCRBY', MONTH, 'reserved', micros)
+    redis.call('PEXPIRE', DAY, ${DAY_TTL_MS})
+    redis.call('PEXPIRE', MONTH, ${MONTH_TTL_MS})
+  end
+
+  local step = redis.call('HINCRBY', STATE, 'steps', 1)
+  local dlp = ARGV[${ADMIT_ARGV.dlp}]
+  if dlp ~= '' then
+    for kind, n in pairs(cjson.decode(dlp)) do redis.call('HINCRBY', STATE, 'dlp:' .. kind, int(n)) end
+  end
+  if entry then
+    redis.call('RPUSH', WINDOW, cjson.encode(entry))
+    -- Like MemoryStore: one entry out per entry in, so the window never holds more than it did.
+    if redis.call('LLEN', WINDOW) > window then redis.call('LPOP', WINDOW) end
+  end
+  if warning then return { 'admitted', step, warning[1], warning[2], warning[3], warning[4] } end
+  return { 'admitted', step }
+end
+
+local reply = admit()
+expire_run(ttl)
+return reply
+`;

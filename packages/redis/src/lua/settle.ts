@@ -1,0 +1,41 @@
+// The settle script: record a step's outcome, turn its reservation into spend on the run, the day and the month.
+import { RUN_LIMITS } from '@agentwall/core';
+import { DAY_TTL_MS, MONTH_TTL_MS, RUN_HELPERS_LUA } from './run-helpers.js';
+
+/**
+ * KEYS: the run's state, window, steps and blocked keys, then the key's day and month usage hashes.
+ * ARGV: now, ttlMs, costMicros, heldMicros, touchUsage (`'1'` when there was a reservation or a cost),
+ * record JSON, record step, ok (`'1'` when the step completed).
+ * Reply: `{ runCostMicros, steps }` as strings.
+ *
+ * @example
+ * redis.defineCommand('agentwallSettle', { numberOfKeys: 6, lua: SETTLE_LUA });
+ */
+export const SETTLE_LUA = `${RUN_HELPERS_LUA}
+local DAY, MONTH = KEYS[5], KEYS[6]
+local now, ttl, cost, held = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
+
+touch(now)
+redis.call('HINCRBY', STATE, 'costMicros', cost)
+release(STATE, 'reservedMicros', held)
+if ARGV[5] == '1' then
+  redis.call('HINCRBY', DAY, 'spent', cost)
+  release(DAY, 'reserved', held)
+  redis.call('HINCRBY', MONTH, 'spent', cost)
+  release(MONTH, 'reserved', held)
+  redis.call('PEXPIRE', DAY, ${DAY_TTL_MS})
+  redis.call('PEXPIRE', MONTH, ${MONTH_TTL_MS})
+end
+redis.call('RPUSH', STEPS, ARGV[6])
+redis.call('LTRIM', STEPS, -${RUN_LIMITS.stepRecords}, -1)
+-- A step that got no answer leaves the loop window, so its retry is not taken for a repeat.
+if ARGV[8] ~= '1' then
+  local step = tonumber(ARGV[7])
+  for _, raw in ipairs(redis.call('LRANGE', WINDOW, 0, -1)) do
+    if cjson.decode(raw).step == step then redis.call('LREM', WINDOW, 0, raw) end
+  end
+end
+local s = redis.call('HMGET', STATE, 'costMicros', 'steps')
+expire_run(ttl)
+return { s[1], s[2] }
+`;

@@ -1,0 +1,11 @@
+// RedisStore against the store contract suite that MemoryStore passes: same calls, same answers.
+import { RedisStore } from '@agentwall/redis';
+import { storeContract } from '../../core/test/support/store-contract.js';
+import { REDIS_URL, deletePrefix, describeWithRedis, quiet, uniquePrefix } from './redis-available.js';
+
+const prefix = uniquePrefix('contract');
+
+describeWithRedis('RedisStore', () => {
+  afterAll(() => deletePrefix(prefix));
+  storeContract('RedisStore', async () => new RedisStore({ url: REDIS_URL, prefix, logger: quiet }));
+});
