@@ -1,43 +1,5 @@
-// The floor: the thinnest reverse proxy for the chat route, keep-alive to the upstream, swapping only Authorization.
-import http from 'node:http';
-import { pipeline } from 'node:stream';
-import { contenderEnv } from './contender-env.js';
+// The floor: the thinnest reverse proxy for the chat route, on node:http alone.
+import { floorHandler } from './floor-handler.js';
 import { serve } from './serve.js';
 
-const env = contenderEnv();
-const upstream = new URL(env.upstreamUrl);
-const upstreamPath = `${upstream.pathname.replace(/\/$/, '')}/chat/completions`;
-const authorization = `Bearer ${env.upstreamKey}`;
-// Same keep-alive policy as AgentWall's undici agent: reuse sockets, no cap on concurrent ones.
-const agent = new http.Agent({ keepAlive: true, maxFreeSockets: 1024, scheduling: 'lifo' });
-
-// Hop-by-hop headers describe one connection, not the message; forwarding them breaks framing.
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-authorization', 'proxy-authenticate']);
-
-function endToEnd(headers: http.IncomingHttpHeaders): http.OutgoingHttpHeaders {
-  const out: http.OutgoingHttpHeaders = {};
-  for (const name in headers) if (!HOP_BY_HOP.has(name)) out[name] = headers[name];
-  return out;
-}
-
-await serve((req, res) => {
-  if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
-    res.writeHead(404).end();
-    return;
-  }
-  const headers = endToEnd(req.headers);
-  headers['authorization'] = authorization;
-  const up = http.request({ hostname: upstream.hostname, port: upstream.port, path: upstreamPath, method: 'POST', headers, agent }, (upRes) => {
-    res.writeHead(upRes.statusCode ?? 502, endToEnd(upRes.headers));
-    pipeline(upRes, res, () => {});
-  });
-  up.once('error', () => {
-    if (res.headersSent) res.destroy();
-    else res.writeHead(502).end();
-  });
-  // A client that leaves stops the upstream request too, as AgentWall does.
-  res.once('close', () => {
-    if (!res.writableFinished) up.destroy();
-  });
-  req.pipe(up);
-});
+await serve(floorHandler);
