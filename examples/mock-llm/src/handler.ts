@@ -104,6 +104,7 @@ function routeOf(url: string): string {
  */
 export function createMockLlmHandler(opts: MockLlmOptions = {}): MockLlmHandler {
   const requests: RecordedRequest[] = [];
+  const maxRecorded = opts.maxRecorded ?? 10_000;
   const failures = new FailureQueue();
   let completions = 0;
   let received = 0;
@@ -164,6 +165,8 @@ export function createMockLlmHandler(opts: MockLlmOptions = {}): MockLlmHandler 
       aborted: false,
     };
     requests.push(record);
+    // Bounded: the example servers run the mock for as long as they live.
+    if (requests.length > maxRecorded) requests.splice(0, requests.length - maxRecorded);
     received += 1;
     const controller = new AbortController();
     const ex: Exchange = { req, res, record, signal: controller.signal, dropping: false, requestId: `req_mock_${received}` };

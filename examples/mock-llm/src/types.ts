@@ -15,6 +15,8 @@ export interface MockLlmOptions {
   apiKey?: string;
   /** Log one line per request to the console (default false). */
   log?: boolean;
+  /** Most requests kept in `requests`, oldest dropped first, so a long-running mock stays bounded (default 10,000). */
+  maxRecorded?: number;
 }
 
 /** Options of {@link startMockLlm}: the behaviour knobs plus where to listen. */

@@ -476,4 +476,20 @@ describe('createMockLlmHandler', () => {
       await new Promise((resolve) => server.close(resolve));
     }
   });
+
+  it('keeps at most maxRecorded requests, the latest ones', async () => {
+    const handler = createMockLlmHandler({ maxRecorded: 3 });
+    const server = http.createServer(handler);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      for (let i = 0; i < 5; i++) {
+        await fetch(`http://127.0.0.1:${port}/v1/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'm', messages: [user(`n${i}`)] }) }).then((r) => r.text());
+      }
+      expect(handler.requests.map((r) => (r.body as { messages: Array<{ content: string }> }).messages[0]!.content)).toEqual(['n2', 'n3', 'n4']);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
 });

@@ -1,6 +1,6 @@
 // @agentwall/koa: AgentWall as Koa middleware (Koa 2 and 3). Translation only; the work is in the core.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createAgentWall, isAgentWallPath, toCoreRequest, type AgentWall, type AgentWallOptions } from '@agentwall/core';
+import { createAgentWall, isAgentWallPath, toCoreRequest, writeCoreResponse, type AgentWall, type AgentWallOptions } from '@agentwall/core';
 
 export * from '@agentwall/core';
 
@@ -14,6 +14,7 @@ export interface KoaContextLike {
   state: Record<string, unknown>;
   status: number;
   body: unknown;
+  respond?: boolean;
   set(field: Record<string, string | string[]>): void;
 }
 
@@ -27,7 +28,9 @@ export interface AgentWallKoaMiddleware {
 /**
  * AgentWall as Koa middleware. Routes that are not AgentWall's go to `next()`; the outcome is on
  * `ctx.state.agentwall`. Works with or without a body parser in front. Unexpected failures are
- * thrown to the app's error handler; AgentWall's refusals are answered as responses.
+ * thrown to the app's error handler; AgentWall's refusals are answered as responses. Streamed
+ * answers are written to `ctx.res` directly (`ctx.respond = false`), so their headers cannot be
+ * changed by middleware after `await next()`.
  *
  * @example
  * app.use(agentwall({ keys: [{ key: process.env.AW_KEY!, name: 'agent-a' }] }));
@@ -46,16 +49,16 @@ export function agentwall(options?: AgentWallOptions): AgentWallKoaMiddleware {
       return;
     }
     if (r.outcome) ctx.state['agentwall'] = r.outcome;
+    if (r.stream) {
+      // Streams bypass Koa's response handling: Koa would report every client that leaves mid-stream
+      // as an app error (premature close), and Koa 2 leaves the response open when a stream fails.
+      ctx.respond = false;
+      writeCoreResponse(ctx.res, r);
+      return;
+    }
     ctx.status = r.status;
     ctx.set(r.headers);
-    if (r.stream) {
-      // Koa 2 leaves the response open when a stream fails after the headers went out; end it, so the
-      // client sees the cut instead of waiting forever.
-      r.stream.once('error', () => ctx.res.destroy());
-      ctx.body = r.stream;
-    } else {
-      ctx.body = r.body ?? '';
-    }
+    ctx.body = r.body ?? '';
   } as AgentWallKoaMiddleware;
   Object.defineProperty(middleware, 'agentwall', { value: aw });
   Object.defineProperty(middleware, 'close', { value: () => aw.close() });

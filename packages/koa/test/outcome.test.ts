@@ -3,7 +3,7 @@ import http from 'node:http';
 import Koa from 'koa';
 import request from 'supertest';
 import { agentwall } from '../src/index.js';
-import { KEY_A, baseOptions, chat, startMock } from '../../core/test/support/harness.js';
+import { KEY_A, baseOptions, chat, eventually, startMock } from '../../core/test/support/harness.js';
 
 describe('koa: outcome for the host app', () => {
   it('sets ctx.state.agentwall to the run and step, or to the error code', async () => {
@@ -47,6 +47,37 @@ describe('koa: outcome for the host app', () => {
       expect(res.status).toBe(599);
       expect(res.body).toEqual({ host: 'directory down' });
     } finally {
+      await mw.close();
+      await mock.close();
+    }
+  });
+
+  it('does not report a client that leaves mid-stream as an app error', async () => {
+    const mock = await startMock();
+    const app = new Koa();
+    const errors: unknown[] = [];
+    app.on('error', (err) => errors.push(err));
+    const mw = agentwall(baseOptions(mock));
+    app.use(mw as unknown as Koa.Middleware);
+    const server = http.createServer(app.callback());
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      mock.fail({ kind: 'stall', afterChunks: 2 });
+      const { port } = server.address() as import('node:net').AddressInfo;
+      await new Promise<void>((resolve) => {
+        const req = http.request({ port, host: '127.0.0.1', path: '/v1/chat/completions', method: 'POST', headers: { authorization: `Bearer ${KEY_A}`, 'content-type': 'application/json' } });
+        req.on('response', (res) => res.once('data', () => req.destroy()));
+        req.on('close', () => resolve());
+        req.on('error', () => resolve());
+        req.end(JSON.stringify(chat('leave early', { stream: true })));
+      });
+      await eventually(() => mock.requests.some((r) => r.aborted));
+      // Give Koa's stream error handling its turn before looking.
+      await new Promise((r) => setImmediate(r));
+      expect(errors).toEqual([]);
+    } finally {
+      server.closeAllConnections();
+      server.close();
       await mw.close();
       await mock.close();
     }

@@ -44,10 +44,6 @@ export class KeyRing {
     this.admin = adminKey === undefined ? undefined : sha256(adminKey);
   }
 
-  get size(): number {
-    return this.byDigest.size;
-  }
-
   /** The identity of a configured key by its keyId. */
   byKeyId(keyId: string): KeyIdentity | undefined {
     for (const e of this.byDigest.values()) if (e.identity.keyId === keyId) return e.identity;
@@ -61,11 +57,6 @@ export class KeyRing {
     const entry = this.byDigest.get(digest.toString('hex'));
     if (!entry || !timingSafeEqual(digest, entry.digest)) return undefined;
     return entry.identity;
-  }
-
-  /** The admin key's digest is set. */
-  get hasAdmin(): boolean {
-    return this.admin !== undefined;
   }
 }
 

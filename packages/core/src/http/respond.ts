@@ -1,5 +1,5 @@
 // Small helpers that build core responses.
-import { isAgentWallError, type AgentWallError } from '../errors.js';
+import type { AgentWallError } from '../errors.js';
 import type { CoreResponse } from './types.js';
 
 /** A JSON response. */
@@ -18,4 +18,3 @@ export function errorResponse(err: AgentWallError): CoreResponse {
   };
 }
 
-export { isAgentWallError };
