@@ -4,6 +4,7 @@ import { DEFAULT_LOOP_PARAMS, detectLoop, type LoopDecision, type LoopParams, ty
 import { DETECT_LOOP_PROBE_LUA } from '../src/lua/detect-loop.js';
 import { findingFrom } from '../src/replies.js';
 import { REDIS_URL, describeWithRedis } from './redis-available.js';
+import { prng } from '../../core/test/support/prng.js';
 
 interface Case {
   name: string;
@@ -65,18 +66,6 @@ const VECTORS: Case[] = [
   { name: 'beyond the window: no finding', history: twelve, current: fp({ exact: 's2' }), step: 13, params: P },
   { name: 'beyond the window: cycle inside it', history: twelve, current: fp({ exact: 's3' }), step: 13, params: P },
 ];
-
-/** A small deterministic PRNG (mulberry32), so a failure can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomCases(seed: number, count: number): Case[] {
   const rnd = prng(seed);

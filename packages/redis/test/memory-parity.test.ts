@@ -14,19 +14,9 @@ import {
 import { RedisStore } from '@agentwall/redis';
 import { asst, calls, req, result, user } from '../../core/test/loop/helpers.js';
 import { REDIS_URL, deletePrefix, describeWithRedis, quiet, uniquePrefix } from './redis-available.js';
+import { prng } from '../../core/test/support/prng.js';
 
 const prefix = uniquePrefix('parity');
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // A small pool, so exact, normalized, cycle, near and tool repeats all happen by chance.
 const REPORT = 'Summarize the quarterly sales report for the board meeting and list the three largest risks';

@@ -3,18 +3,7 @@
 import { DLP_KINDS, createDlpScanner, type DlpScanner } from '../../src/dlp/index.js';
 import { NEAR_MISSES, POSITIVES, base64Lines } from './fixtures.js';
 import { inContext, scannerWithAll, scannerWithOnly } from './helpers.js';
-
-/** Deterministic PRNG (mulberry32) so failures reproduce. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng as random } from '../support/prng.js';
 
 function streamInChunks(scanner: DlpScanner, chunks: readonly string[]): string {
   const masker = scanner.createStreamMasker();
