@@ -31,8 +31,18 @@ function upstreamBody(body: ChatRequest): Record<string, unknown> {
   return out;
 }
 
+/** Compiled allow-lists, per configured list: patterns are compiled once, not on every request. */
+const compiledModels = new WeakMap<string[], RegExp[]>();
+
 function modelAllowed(identity: KeyIdentity, model: string): boolean {
-  return !identity.models || identity.models.some((p) => (p.includes('*') ? globToRegExp(p).test(model) : p === model));
+  const list = identity.models;
+  if (!list) return true;
+  let patterns = compiledModels.get(list);
+  if (!patterns) {
+    patterns = list.map(globToRegExp);
+    compiledModels.set(list, patterns);
+  }
+  return patterns.some((p) => p.test(model));
 }
 
 function limitMicros(usd: number | null | undefined): number | undefined {

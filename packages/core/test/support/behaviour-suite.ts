@@ -235,6 +235,20 @@ export function behaviourSuite(factory: AppFactory): void {
         expect(expectErrorShape(third.body, 'step_limit_exceeded')).toMatchObject({ run_id: 'short', steps: 2, limit: 2 });
       });
 
+      it("refuses a model outside the key's allow-list with 403 model_not_allowed", async () => {
+        const limited = await make({ keys: [{ key: KEY_A, name: 'alpha', models: ['gpt-4o*', 'o3-mini'] }] });
+        const send = (model: string) => request(limited.server).post('/v1/chat/completions').set('Authorization', `Bearer ${KEY_A}`).send({ ...chat(`hi ${model}`), model });
+        expect((await send('gpt-4o-mini')).status).toBe(200);
+        expect((await send('o3-mini')).status).toBe(200);
+        const before = mock.requests.length;
+        const refused = await send('claude-3-5-sonnet');
+        expect(refused.status).toBe(403);
+        expect(refused.headers['x-should-retry']).toBe('false');
+        expect(expectErrorShape(refused.body, 'model_not_allowed')).toMatchObject({ model: 'claude-3-5-sonnet' });
+        expect((await send('o3-mini-high')).status).toBe(403);
+        expect(mock.requests.length).toBe(before);
+      });
+
       it('revokes a key (admin only): 403 forbidden for others, then 401 for the revoked key', async () => {
         const own = await make();
         const notAdmin = await request(own.server).post('/agentwall/keys/bravo/revoke').set('Authorization', `Bearer ${KEY_A}`);
