@@ -1,30 +1,14 @@
 // Example: AgentWall mounted in a Koa app, configured from the environment (SPEC section 10).
 import Koa from 'koa';
 import { agentwall } from '@agentwall/koa';
-import { exampleConfigFromEnv } from '@agentwall/example-support';
-import type { AddressInfo } from 'node:net';
+import { exampleConfigFromEnv, serveExample } from '@agentwall/example-support';
 
-const { port, options, mock, store, notices } = await exampleConfigFromEnv();
+const config = await exampleConfigFromEnv();
 const app = new Koa();
-const firewall = agentwall(options);
+const firewall = agentwall(config.options);
 app.use(firewall);
 app.use(async (ctx) => {
   if (ctx.path === '/') ctx.body = { service: 'agentwall example (koa)', chat: '/v1/chat/completions', health: '/health' };
 });
 
-const server = app.listen(port, '127.0.0.1', () => {
-  const { port } = server.address() as AddressInfo;
-  for (const line of notices) console.log(line);
-  console.log(`AgentWall (koa) listening on http://127.0.0.1:${port}  (OpenAI base URL: http://127.0.0.1:${port}/v1)`);
-});
-
-async function shutdown(): Promise<void> {
-  server.closeAllConnections();
-  server.close();
-  await firewall.close();
-  await store?.close();
-  await mock?.close();
-  process.exit(0);
-}
-process.once('SIGINT', () => void shutdown());
-process.once('SIGTERM', () => void shutdown());
+await serveExample(app.callback(), 'koa', config, () => firewall.close());

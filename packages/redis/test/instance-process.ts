@@ -1,10 +1,7 @@
-// Starts fixtures/instance-server.ts as a child process (node --import tsx, from the repo root) and stops it.
-import { spawn, type ChildProcess } from 'node:child_process';
+// Starts fixtures/instance-server.ts as a child process through the shared child-server helper, and stops it.
 import path from 'node:path';
+import { spawnServer } from '../../core/test/support/child-server.js';
 import type { TestInstanceConfig } from './fixtures/instance-server.js';
-
-/** The monorepo root; jest compiles tests to CommonJS, so `__dirname` is this file's folder. */
-const repoRoot = path.resolve(__dirname, '..', '..', '..');
 const entry = path.join(__dirname, 'fixtures', 'instance-server.ts');
 
 /** A running server process. */
@@ -12,11 +9,6 @@ export interface InstanceProcess {
   url: string;
   pid: number;
   stop(): Promise<void>;
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
 /**
@@ -31,50 +23,12 @@ export async function startInstanceProcess(config: TestInstanceConfig, timeoutMs
   // A provider key in the environment must never reach a test server.
   delete env['OPENAI_API_KEY'];
   delete env['AGENTWALL_UPSTREAM_API_KEY'];
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.setEncoding('utf8');
-  child.stderr!.setEncoding('utf8');
-  child.stderr!.on('data', (chunk: string) => {
-    stderr += chunk;
+  const server = await spawnServer({
+    entry,
+    env,
+    listening: new RegExp(`^${config.name} listening on (http://\\S+)$`, 'm'),
+    label: `instance ${config.name}`,
+    timeoutMs,
   });
-  const listening = new RegExp(`^${config.name} listening on (http://\\S+)$`, 'm');
-  const url = await new Promise<string>((resolve, reject) => {
-    const fail = (why: string): void => {
-      cleanup();
-      child.kill('SIGKILL');
-      reject(new Error(`instance ${config.name} ${why}.\n--- stdout ---\n${stdout}\n--- stderr ---\n${stderr}`));
-    };
-    const timer = setTimeout(() => fail(`did not listen within ${timeoutMs} ms`), timeoutMs);
-    const onData = (chunk: string): void => {
-      stdout += chunk;
-      const m = listening.exec(stdout);
-      if (m) {
-        cleanup();
-        resolve(m[1]!);
-      }
-    };
-    const onExit = (code: number | null): void => fail(`exited before listening (code ${code})`);
-    function cleanup(): void {
-      clearTimeout(timer);
-      child.stdout!.off('data', onData);
-      child.off('exit', onExit);
-    }
-    child.stdout!.on('data', onData);
-    child.once('exit', onExit);
-  });
-  child.stdout!.resume();
-  return {
-    url,
-    pid: child.pid!,
-    async stop() {
-      const done = exited(child);
-      child.kill('SIGTERM');
-      const stuck = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      stuck.unref();
-      await done;
-      clearTimeout(stuck);
-    },
-  };
+  return { url: server.listening, pid: server.pid, stop: server.stop };
 }
