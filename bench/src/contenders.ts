@@ -31,6 +31,14 @@ export const CONTENDERS: Contender[] = [
   { id: 'direct', label: '(a) upstream, called directly', prompt: 'small', baseline: 'floor', reference: true },
   { id: 'floor', label: '(b) floor: bare node:http proxy', script: 'floor.js', prompt: 'small', baseline: 'floor', reference: true },
   { id: 'express-floor', label: "(b') floor's handler inside Express 5", script: 'express-floor.js', prompt: 'small', baseline: 'floor', reference: true },
+  {
+    id: 'node',
+    label: "(c') AgentWall on bare node:http, memory store",
+    script: 'agentwall-node.js',
+    prompt: 'small',
+    baseline: 'floor',
+    reference: true,
+  },
   { id: 'express', label: '(c) AgentWall Express, memory store', script: 'agentwall-express.js', prompt: 'small', baseline: 'floor' },
   { id: 'koa', label: '(d) AgentWall Koa, memory store', script: 'agentwall-koa.js', prompt: 'small', baseline: 'floor' },
   {

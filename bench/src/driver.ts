@@ -32,6 +32,10 @@ export interface LoadResult {
   non2xx: number;
   errors: number;
   timeouts: number;
+  /** Every response of the run, the first 0.5 s included: what the contender's CPU time is divided by. */
+  responses: number;
+  /** The contender's CPU time (user + system) over the run divided by `responses`, in µs; set by the orchestrator, NaN where unknown. */
+  cpuUsPerRequest?: number;
 }
 
 export interface SequentialResult {
@@ -48,6 +52,7 @@ export interface SequentialResult {
 async function load(job: LoadJob): Promise<LoadResult> {
   // autocannon's own histogram keeps whole milliseconds; sub-millisecond differences are the point here.
   const latencies: number[] = [];
+  let responses = 0;
   // Each run opens fresh connections; their set-up would otherwise be the p99 of short runs.
   const skipMs = Math.min(500, job.durationS * 200);
   const started = performance.now();
@@ -57,6 +62,7 @@ async function load(job: LoadJob): Promise<LoadResult> {
       (err, res) => (err ? reject(err) : resolve(res)),
     );
     instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+      responses += 1;
       if (statusCode >= 200 && statusCode < 300 && performance.now() - started >= skipMs) latencies.push(responseTime);
     });
   });
@@ -71,6 +77,7 @@ async function load(job: LoadJob): Promise<LoadResult> {
     non2xx: result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,
+    responses,
   };
 }
 

@@ -23,7 +23,9 @@ export async function startUpstream(cfg: BenchConfig, scenario: Scenario): Promi
 /** Starts one contender process against the upstream; `nodeArgs` lets the profiler add --cpu-prof. */
 export function startContender(cfg: BenchConfig, c: Contender, upstream: Child, redisUrl: string | undefined, nodeArgs: string[] = []): Promise<StartOutcome> {
   // --expose-gc only lets the contender collect before reporting its heap; it changes nothing on the hot path.
-  return startChild(c.id, ['--expose-gc', ...nodeArgs, path.join(cfg.buildDir, 'contenders', c.script!)], {
+  // BENCH_NODE_ARGS: extra node flags for every contender (V8 tracing, heap settings), for investigations.
+  const extra = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
+  return startChild(c.id, ['--expose-gc', ...extra, ...nodeArgs, path.join(cfg.buildDir, 'contenders', c.script!)], {
     cwd: cfg.benchDir,
     env: {
       BENCH_UPSTREAM_URL: `http://127.0.0.1:${upstream.port}/v1`,

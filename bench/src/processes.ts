@@ -12,6 +12,8 @@ export interface Child {
   notes: string[];
   /** Peak resident set (VmHWM) in bytes, from /proc; undefined where there is no /proc. */
   peakRss(): number | undefined;
+  /** CPU time (user + system) the process has used so far, in µs, from /proc; undefined where there is no /proc. */
+  cpuUs(): number | undefined;
   /** Heap in use after a GC, asked of a contender with SIGUSR2; undefined when it does not answer. */
   liveHeap(): Promise<number | undefined>;
   stop(): Promise<void>;
@@ -38,6 +40,21 @@ function peakRssOf(pid: number): number | undefined {
   try {
     const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// /proc/<pid>/stat counts CPU time in clock ticks; Linux reports USER_HZ = 100 to user space.
+const TICK_US = 10_000;
+
+/** utime + stime of a process, in µs. The command name (field 2) may hold spaces, so fields are counted after its ')'. */
+export function cpuUsOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // After the name: state is field 3, utime field 14, stime field 15.
+    return (Number(fields[11]) + Number(fields[12])) * TICK_US;
   } catch {
     return undefined;
   }
@@ -105,6 +122,7 @@ export function startChild(name: string, args: string[], options: { cwd: string;
             pid: proc.pid!,
             notes,
             peakRss: () => peakRssOf(proc.pid!),
+            cpuUs: () => cpuUsOf(proc.pid!),
             liveHeap: () =>
               new Promise((done) => {
                 const timer = setTimeout(() => answer(undefined), 5_000);

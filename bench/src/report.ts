@@ -91,6 +91,8 @@ function columns(ttfb: boolean): Column[] {
           { head: '+TTFB vs floor', cell: (s: Summary) => signed(s.ttfbAddedVsBaseline) },
         ]
       : []),
+    { head: 'CPU µs/req', cell: (s) => num(s.cpuUsPerRequest, 0) },
+    { head: '+CPU vs floor', cell: (s) => (Number.isFinite(s.cpuAddedVsBaseline) ? `${s.cpuAddedVsBaseline >= 0 ? '+' : ''}${s.cpuAddedVsBaseline.toFixed(0)}` : dash) },
     { head: 'peak RSS MiB', cell: (s) => (Number.isFinite(s.rssVsBaseline) && s.id !== s.baseline ? `${mb(s.peakRssBytes)} (${times(s.rssVsBaseline)})` : mb(s.peakRssBytes)) },
     { head: 'heap after GC MiB', cell: (s) => mb(s.liveHeapBytes) },
   ];
@@ -125,7 +127,9 @@ export function toMarkdown(r: BenchReport): string {
     '',
     'Columns: req/s; × floor = req/s ratio to the floor; p50/p99 latency in ms under load; +p50/+p99 = ms added over the floor; ' +
       '+p50 vs direct = ms added over calling the upstream directly; 1-conn = the same request sent one at a time (no queueing); ' +
-      'TTFB = request write to first body byte, one at a time; peak RSS in MiB (VmHWM, garbage included, × the floor\'s); ' +
+      'TTFB = request write to first body byte, one at a time; ' +
+      'CPU µs/req = the contender process\'s CPU time (user + system, from /proc) during the load run divided by the responses it gave, and +CPU = what that adds over the floor\'s ' +
+      '(the steadiest number on a shared machine: it does not move with what other processes take); peak RSS in MiB (VmHWM, garbage included, × the floor\'s); ' +
       'heap after GC = what the process holds at the end of the scenario (AgentWall: every run in its store).',
     ...(Number.isFinite(r.foreignCpu)
       ? [

@@ -67,9 +67,13 @@ async function runScenario(cfg: BenchConfig, scenario: Scenario, contenders: Con
       for (const a of order) {
         const c = a.run.contender;
         const job = loadJob(cfg, scenario, c, a.port, cfg.durationS);
+        const cpuBefore = a.child?.cpuUs();
         const load = await drive<LoadResult>(cfg, job);
+        const cpuAfter = a.child?.cpuUs();
+        // The contender's own CPU per answered request: what a request costs it, whatever the machine's other load.
+        load.cpuUsPerRequest = cpuBefore !== undefined && cpuAfter !== undefined && load.responses > 0 ? (cpuAfter - cpuBefore) / load.responses : Number.NaN;
         a.run.rounds.push(load);
-        let line = `[${scenario.id} ${round + 1}/${cfg.rounds}] ${c.id.padEnd(16)} ${load.rps.toFixed(0).padStart(6)} req/s  p50 ${load.p50.toFixed(2)} ms  p99 ${load.p99.toFixed(2)} ms`;
+        let line = `[${scenario.id} ${round + 1}/${cfg.rounds}] ${c.id.padEnd(16)} ${load.rps.toFixed(0).padStart(6)} req/s  p50 ${load.p50.toFixed(2)} ms  p99 ${load.p99.toFixed(2)} ms  CPU ${load.cpuUsPerRequest.toFixed(0)} µs/req`;
         if (load.non2xx + load.errors > 0) line += `  (${load.non2xx} non-2xx, ${load.errors} errors)`;
         // Behind a delayed upstream each request takes the delay, so fewer keep the run short.
         const count = scenario.upstream.delayMs > 0 ? Math.min(cfg.seqRequests, 50) : cfg.seqRequests;

@@ -35,6 +35,9 @@ export interface Summary {
   seqAddedVsBaseline: number;
   ttfbP50: number;
   ttfbAddedVsBaseline: number;
+  /** The contender process's CPU time per request under load, and what it adds over the baseline's. */
+  cpuUsPerRequest: number;
+  cpuAddedVsBaseline: number;
   peakRssBytes: number;
   rssVsBaseline: number;
   liveHeapBytes: number;
@@ -77,6 +80,8 @@ export function summarise(runs: ContenderRun[]): Summary[] {
       seqAddedVsBaseline: vsBase(seq(run, (s) => s.p50), seq(base, (s) => s.p50), diff),
       ttfbP50: median(seq(run, (s) => s.ttfbP50)),
       ttfbAddedVsBaseline: vsBase(seq(run, (s) => s.ttfbP50), seq(base, (s) => s.ttfbP50), diff),
+      cpuUsPerRequest: median(load(run, (l) => l.cpuUsPerRequest ?? Number.NaN)),
+      cpuAddedVsBaseline: vsBase(load(run, (l) => l.cpuUsPerRequest ?? Number.NaN), load(base, (l) => l.cpuUsPerRequest ?? Number.NaN), diff),
       peakRssBytes: peak,
       rssVsBaseline: baseOk && base.peakRssBytes ? peak / base.peakRssBytes : Number.NaN,
       liveHeapBytes: run.liveHeapBytes ?? Number.NaN,

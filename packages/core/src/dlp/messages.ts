@@ -80,7 +80,8 @@ export function scanChatMessages(messages: unknown[], scan: TextScanner): DlpMes
       out[i] = scanned;
     }
   }
-  return { messages: out ?? messages, changed: out !== undefined, ...tally.snapshot() };
+  const { counts, blocked } = tally.snapshot();
+  return { messages: out ?? messages, changed: out !== undefined, counts, blocked };
 }
 
 /**

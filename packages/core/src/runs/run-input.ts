@@ -56,10 +56,8 @@ export function readRunInput(headers: Record<string, string | string[] | undefin
   }
 
   if (issues.length) throw new AgentWallError('validation_error', issues.map((i) => i.msg).join('; '), {}, { issues });
-  return {
-    runId: runId ?? `run_${randomUUID()}`,
-    generated: runId === undefined,
-    ...(agentId !== undefined ? { agentId } : {}),
-    ...(metadata !== undefined ? { metadata } : {}),
-  };
+  const input: RunInput = { runId: runId ?? `run_${randomUUID()}`, generated: runId === undefined };
+  if (agentId !== undefined) input.agentId = agentId;
+  if (metadata !== undefined) input.metadata = metadata;
+  return input;
 }
