@@ -54,6 +54,11 @@ export function createAgentWall(options?: AgentWallOptions): AgentWall {
   async function route(req: CoreRequest): Promise<CoreResponse | undefined> {
     const { method, path } = req;
     if (method === 'POST' && (path === '/v1/chat/completions' || path === '/v1/chat/completions/')) {
+      // A store that checks revocation inside admit saves the separate check (a round trip on Redis).
+      if (cfg.store.checksRevocationInAdmit === true) {
+        const identity = await cfg.auth.identify(req.headers);
+        return handleChatCompletion(req, identity, cfg, cfg.auth.needsRevocationCheck(identity));
+      }
       const identity = await cfg.auth.authenticate(req.headers);
       return handleChatCompletion(req, identity, cfg);
     }

@@ -57,6 +57,8 @@ export class RedisStore implements Store {
   private readonly scripts: StoreScripts;
   private readonly connection: ConnectionWatch;
   private closed = false;
+  /** The admit script checks the key's revocation mark itself, in the same round trip. */
+  readonly checksRevocationInAdmit = true;
 
   constructor(options: RedisStoreOptions) {
     const resolved = resolveOptions(options);
@@ -101,8 +103,9 @@ export class RedisStore implements Store {
     } else {
       set(ADMIT_ARGV.loopWindow, '0');
     }
+    set(ADMIT_ARGV.checkRevoked, req.checkRevoked ? '1' : '0');
     await this.connection.usable();
-    const reply = await this.scripts.admit(...runArgs(k), this.keys.day(req.run.keyId, day), this.keys.month(req.run.keyId, month), ...argv);
+    const reply = await this.scripts.admit(...runArgs(k), this.keys.day(req.run.keyId, day), this.keys.month(req.run.keyId, month), this.keys.revoked(req.run.keyId), ...argv);
     return admitVerdict(reply, req);
   }
 

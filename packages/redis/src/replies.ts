@@ -27,6 +27,8 @@ export function admitVerdict(reply: unknown, req: { maxSteps: number; maxDuratio
   const r = reply as unknown[];
   const steps = Number(r[1]);
   switch (r[0]) {
+    case 'key_revoked':
+      return { admitted: false, block: 'key_revoked', steps: 0 };
     case 'admitted':
       return r.length > 2 ? { admitted: true, step: steps, loop: findingFrom(r[2], r[3], r[4], r[5]) } : { admitted: true, step: steps };
     case 'run_killed':

@@ -18,7 +18,7 @@ export interface StoreScripts {
 }
 
 const DEFINITIONS = {
-  admit: { lua: ADMIT_LUA, numberOfKeys: 6 },
+  admit: { lua: ADMIT_LUA, numberOfKeys: 7 },
   settle: { lua: SETTLE_LUA, numberOfKeys: 6 },
   recordBlocked: { lua: RECORD_BLOCKED_LUA, numberOfKeys: 4 },
   killRun: { lua: KILL_RUN_LUA, numberOfKeys: 4 },

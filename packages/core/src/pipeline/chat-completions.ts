@@ -1,4 +1,5 @@
 // POST /v1/chat/completions: validate, admit to the run with a budget reservation, forward, relay, settle exactly once.
+import { storeUnavailableForAuth } from '../auth/authenticate.js';
 import type { KeyIdentity } from '../auth/key-ring.js';
 import { resolveLoop, type AgentWallConfig } from '../config.js';
 import { computeCostMicros, microsToUsd, usdToMicros } from '../cost/cost.js';
@@ -86,8 +87,34 @@ function price(outcome: Outcome, price: ResolvedPrice, promptTokens: number): { 
   return { usage, costMicros: computeCostMicros(price, usage), estimated: true };
 }
 
-/** Handles one chat completion for an authenticated key. AgentWall's refusals are thrown as AgentWallError. */
-export async function handleChatCompletion(req: CoreRequest, identity: KeyIdentity, cfg: AgentWallConfig): Promise<CoreResponse> {
+/**
+ * Handles one chat completion for an authenticated key. AgentWall's refusals are thrown as AgentWallError.
+ * `revocationPending`: the key's revocation was not checked yet, and the store's admit is to check it
+ * (`Store.checksRevocationInAdmit`), which saves a round trip to a shared store on every request.
+ */
+export function handleChatCompletion(req: CoreRequest, identity: KeyIdentity, cfg: AgentWallConfig, revocationPending = false): Promise<CoreResponse> {
+  if (!revocationPending) return chatCompletion(req, identity, cfg, undefined);
+  return withRevocationCheck(req, identity, cfg);
+}
+
+/** Whether the key's revocation is still unchecked: admit checks it, and so does a refusal that comes first. */
+interface Revocation {
+  pending: boolean;
+}
+
+async function withRevocationCheck(req: CoreRequest, identity: KeyIdentity, cfg: AgentWallConfig): Promise<CoreResponse> {
+  const revocation: Revocation = { pending: true };
+  try {
+    return await chatCompletion(req, identity, cfg, revocation);
+  } catch (err) {
+    // Refused before admit could check the key (a bad body, a model or DLP refusal): a revoked key
+    // gets its 401 first, as it does on every other route. This costs a round trip on refusals only.
+    if (revocation.pending) await cfg.auth.checkRevocation(identity);
+    throw err;
+  }
+}
+
+async function chatCompletion(req: CoreRequest, identity: KeyIdentity, cfg: AgentWallConfig, revocation: Revocation | undefined): Promise<CoreResponse> {
   const started = performance.now();
   const parsed = await readJsonBody(req.body, cfg.maxBodyBytes, req.headers['content-length']);
   let body = validateChatRequest(parsed);
@@ -103,6 +130,11 @@ export async function handleChatCompletion(req: CoreRequest, identity: KeyIdenti
   if (cfg.dlp) {
     const scanned = cfg.dlp.scanMessages(body.messages);
     if (scanned.blocked.length) {
+      // A revoked key is refused before anything is recorded for it.
+      if (revocation?.pending) {
+        await cfg.auth.checkRevocation(identity);
+        revocation.pending = false;
+      }
       await cfg.store.recordBlocked(run, { at: cfg.now(), type: 'dlp_blocked' }, cfg.now(), cfg.runTtlMs).catch(() => undefined);
       throw new AgentWallError('dlp_blocked', dlpBlockedMessage(scanned.blocked as DlpKind[]), { kinds: scanned.blocked }, { headers: headersOfRun });
     }
@@ -128,18 +160,31 @@ export async function handleChatCompletion(req: CoreRequest, identity: KeyIdenti
   if (loopSettings) admitRequest.loop = { mode: loopSettings.mode, params: loopSettings.params, fingerprint: fingerprintRequest(body) };
   if (runInput.agentId !== undefined) admitRequest.agentId = runInput.agentId;
   if (runInput.metadata !== undefined) admitRequest.metadata = runInput.metadata;
+  const checksRevocation = revocation?.pending === true;
+  if (revocation) {
+    admitRequest.checkRevoked = checksRevocation;
+    revocation.pending = false;
+  }
   let verdict: AdmitVerdict;
   let tracked = true;
   try {
     verdict = await cfg.store.admit(admitRequest);
   } catch (err) {
-    // The store is down. Each guard that applies fails open or closed as configured.
-    const closedBy = budget && !cfg.options.failOpen.budgets ? 'budgets' : loopSettings && !cfg.options.failOpen.loop ? 'loop' : undefined;
+    // The store is down. Each guard that applies fails open or closed as configured; auth first.
+    const closedBy =
+      checksRevocation && !cfg.options.failOpen.auth
+        ? 'auth'
+        : budget && !cfg.options.failOpen.budgets
+          ? 'budgets'
+          : loopSettings && !cfg.options.failOpen.loop
+            ? 'loop'
+            : undefined;
     cfg.logger.error(`agentwall: store unreachable; ${closedBy ? `refusing the request (${closedBy} fail closed)` : 'forwarding untracked (fail open)'}`, {
       code: 'AW_STORE_UNAVAILABLE',
       guard: closedBy ?? 'admit',
       error: String(err),
     });
+    if (closedBy === 'auth') throw storeUnavailableForAuth();
     if (closedBy) throw new AgentWallError('store_unavailable', 'AgentWall cannot reach its store; try again shortly.', {}, { headers: headersOfRun });
     verdict = { admitted: true, step: 0 };
     tracked = false;

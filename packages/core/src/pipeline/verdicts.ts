@@ -1,4 +1,5 @@
 // Turns a store's refusal into the AgentWall error the client gets.
+import { revokedKeyError } from '../auth/authenticate.js';
 import { microsToUsd } from '../cost/cost.js';
 import { AgentWallError } from '../errors.js';
 import type { AdmitVerdict } from '../store/store.js';
@@ -8,6 +9,8 @@ type Refusal = Extract<AdmitVerdict, { admitted: false }>;
 /** The error of a refused admission, carrying the run headers. */
 export function refusalError(v: Refusal, runId: string, headers: Record<string, string>): AgentWallError {
   switch (v.block) {
+    case 'key_revoked':
+      return revokedKeyError();
     case 'run_killed':
       return new AgentWallError('run_killed', `Run ${runId} was killed: ${v.reason}`, { run_id: runId, reason: v.reason }, { headers });
     case 'step_limit_exceeded':

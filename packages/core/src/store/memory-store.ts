@@ -39,6 +39,7 @@ export class MemoryStore implements Store {
   private readonly runs: LRUCache<string, RunState>;
   private readonly usage: LRUCache<string, PeriodUsage>;
   private readonly revoked = new Set<string>();
+  readonly checksRevocationInAdmit = true;
 
   constructor(options: MemoryStoreOptions = {}) {
     const max = options.maxRuns ?? 100_000;
@@ -81,6 +82,7 @@ export class MemoryStore implements Store {
   }
 
   async admit(req: AdmitRequest): Promise<AdmitVerdict> {
+    if (req.checkRevoked && this.revoked.has(req.run.keyId)) return { admitted: false, block: 'key_revoked', steps: 0 };
     const state = this.touch(req.run, req.now, req.ttlMs);
     if (req.agentId !== undefined) state.agentId = req.agentId;
     if (req.metadata !== undefined) state.metadata = req.metadata;

@@ -88,6 +88,11 @@ export interface AdmitRequest {
   budget?: BudgetReservation;
   /** Loop detection for this request (SPEC section 5). */
   loop?: LoopCheck;
+  /**
+   * Refuse with `key_revoked` when `run.keyId` was revoked, before anything else and without touching
+   * any state. Sent only to stores whose `checksRevocationInAdmit` is true.
+   */
+  checkRevoked?: boolean;
 }
 
 /** A reservation of money against the budgets of a run and its key. Limits absent: no such budget. */
@@ -112,6 +117,7 @@ export type AdmitVerdict =
   | { admitted: false; block: 'run_killed'; steps: number; reason: string }
   | { admitted: false; block: 'step_limit_exceeded'; steps: number; limit: number }
   | { admitted: false; block: 'run_duration_exceeded'; steps: number; limitMs: number; startedAt: number }
+  | { admitted: false; block: 'key_revoked'; steps: 0 }
   | { admitted: false; block: 'budget_exceeded'; steps: number; scope: BudgetScope; limitMicros: number; spentMicros: number; reservedMicros: number };
 
 /** Input of {@link Store.settle}. */
@@ -161,6 +167,12 @@ export interface Store {
    * never both fit where one would, and of two identical requests only one passes.
    */
   admit(req: AdmitRequest): Promise<AdmitVerdict>;
+  /**
+   * True when `admit` honours `checkRevoked`: a chat request then learns in one call to the store
+   * whether its key is revoked and whether its step is admitted (one round trip instead of two on
+   * Redis). A store without it is asked `isRevoked` first, as for every other route.
+   */
+  readonly checksRevocationInAdmit?: boolean;
   /** Atomically: record a blocked attempt on the run (creating the run if new). */
   recordBlocked(run: RunKey, attempt: BlockedAttempt, now: number, ttlMs: number): Promise<void>;
   /**

@@ -2,7 +2,7 @@
 import http from 'node:http';
 import request from 'supertest';
 import { startMockLlm, type MockLlm } from '@agentwall/mock-llm';
-import type { AgentWallOptions, Store } from '@agentwall/core';
+import { MemoryStore, type AgentWallOptions, type Store } from '@agentwall/core';
 import { ADMIN, KEY_A, KEY_B, PROVIDER_KEY, baseOptions, chat, eventually, parseSse, startMock, type AppFactory, type RunningApp } from './harness.js';
 
 function expectErrorShape(body: Record<string, unknown>, type: string): Record<string, unknown> {
@@ -259,6 +259,29 @@ export function behaviourSuite(factory: AppFactory): void {
         const refused = await request(own.server).post('/v1/chat/completions').set('Authorization', `Bearer ${KEY_B}`).send(chat('hi'));
         expect(refused.status).toBe(401);
         expectErrorShape(refused.body, 'invalid_api_key');
+        expect(refused.headers['x-agentwall-run-id']).toBeUndefined();
+      });
+
+      it('a revoked key gets 401 before any other refusal, and nothing is recorded for it', async () => {
+        const store = new MemoryStore();
+        const own = await make({ store, dlp: { kinds: { email: 'block' } } });
+        await request(own.server).post('/agentwall/keys/bravo/revoke').set('Authorization', `Bearer ${ADMIN}`).expect(200);
+        const asB = () => request(own.server).post('/v1/chat/completions').set('Authorization', `Bearer ${KEY_B}`);
+        const cases = [
+          asB().set('content-type', 'application/json').send('{not json'),
+          asB().send({ model: 'gpt-4o-mini' }),
+          asB().send({ ...chat('mail me at jane.doe@example.com'), agentwall_run_id: 'revoked-dlp' }),
+          asB().send({ ...chat('hi'), agentwall_run_id: 'revoked-ok' }),
+        ];
+        for (const res of await Promise.all(cases)) {
+          expect(res.status).toBe(401);
+          expectErrorShape(res.body, 'invalid_api_key');
+        }
+        expect(await store.getRun({ keyId: 'bravo', runId: 'revoked-dlp' })).toBeUndefined();
+        expect(await store.getRun({ keyId: 'bravo', runId: 'revoked-ok' })).toBeUndefined();
+        expect(mock.requests).toHaveLength(0);
+        // The other key is untouched.
+        expect((await request(own.server).post('/v1/chat/completions').set('Authorization', `Bearer ${KEY_A}`).send(chat('hi'))).status).toBe(200);
       });
     });
 
@@ -323,6 +346,19 @@ export function behaviourSuite(factory: AppFactory): void {
         expectErrorShape(res.body, 'store_unavailable');
         expect((await request(broken.server).get('/health/ready')).status).toBe(503);
         expect((await request(broken.server).get('/health/live')).status).toBe(200);
+      });
+
+      it('503 store_unavailable (auth fails closed) from a down store that checks revocation inside admit', async () => {
+        const broken = await make({ store: { ...downStore(), checksRevocationInAdmit: true } });
+        const res = await request(broken.server).post('/v1/chat/completions').set('Authorization', `Bearer ${KEY_A}`).send(chat('hi'));
+        expect(res.status).toBe(503);
+        expect(expectErrorShape(res.body, 'store_unavailable')['message']).toMatch(/check the key/);
+        expect(mock.requests).toHaveLength(0);
+        // Auth open, budgets open (loop open by default): forwarded untracked, as with any store.
+        const open = await make({ store: { ...downStore(), checksRevocationInAdmit: true }, failOpen: { auth: true, budgets: true } });
+        const served = await request(open.server).post('/v1/chat/completions').set('Authorization', `Bearer ${KEY_A}`).send(chat('still serving'));
+        expect(served.status).toBe(200);
+        expect(served.body.agentwall.step).toBe(0);
       });
 
       it('forwards untracked while the store is down when every guard that applies fails open', async () => {

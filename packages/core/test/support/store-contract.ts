@@ -101,6 +101,22 @@ export function storeContract(name: string, make: () => Promise<Store>, teardown
       expect(await store.isRevoked(k)).toBe(true);
     });
 
+    it('checks revocation inside admit when asked: a revoked key is refused and nothing is recorded', async () => {
+      if (store.checksRevocationInAdmit !== true) return;
+      const r = run();
+      expect(await store.admit({ run: r, now: 1, ttlMs: TTL, maxSteps: 0, checkRevoked: true, budget: budget(100, { run: 1000 }) })).toEqual({ admitted: true, step: 1 });
+      await store.revokeKey(r.keyId);
+      const other = { keyId: r.keyId, runId: 'fresh' };
+      const refused = await store.admit({ run: other, now: 2, ttlMs: TTL, maxSteps: 0, checkRevoked: true, budget: budget(100, { run: 1000, day: 5000 }), loop: loop('x') });
+      expect(refused).toEqual({ admitted: false, block: 'key_revoked', steps: 0 });
+      // No run made, no step counted, no money held, no blocked attempt recorded.
+      expect(await store.getRun(other)).toBeUndefined();
+      expect(await store.getRun(r)).toMatchObject({ steps: 1, reservedMicros: 100, blockedCount: 0 });
+      expect((await store.getUsage(r.keyId, '2026-11-24', '2026-11')).daily.reservedMicros).toBe(100);
+      // Not asked: admit leaves revocation to the caller.
+      expect(await store.admit({ run: r, now: 3, ttlMs: TTL, maxSteps: 0 })).toEqual({ admitted: true, step: 2 });
+    });
+
     it('reserves against every budget at once, all or nothing, and never fits more than the limit under concurrency', async () => {
       const r = run();
       const verdicts = await Promise.all(Array.from({ length: 50 }, () => store.admit({ run: r, now: 1, ttlMs: TTL, maxSteps: 0, budget: budget(100, { run: 1000, day: 5000 }) })));

@@ -31,26 +31,29 @@ export const ADMIT_ARGV = {
   nearMaxDistance: 16,
   nearRepeats: 17,
   toolRepeats: 18,
+  /** `'1'`: refuse with `key_revoked` when the key's revocation mark (KEYS[7]) exists. */
+  checkRevoked: 19,
 } as const;
 
 /** Number of ARGV entries of the admit script. */
-export const ADMIT_ARGC = 18;
+export const ADMIT_ARGC = 19;
 
 /**
- * KEYS: the run's state, window, steps and blocked keys, then the key's day and month usage hashes.
- * Replies (money as strings, counters as integers):
+ * KEYS: the run's state, window, steps and blocked keys, then the key's day and month usage hashes, then
+ * the key's revocation mark. Replies (money as strings, counters as integers): `{'key_revoked'}` (nothing touched),
  * `{'admitted', step}` or `{'admitted', step, loopType, score, matchedStep, repeats}` (warn mode),
  * `{'run_killed', steps, reason}`, `{'run_duration_exceeded', steps, createdAt}`, `{'step_limit_exceeded', steps}`,
  * `{'loop_detected', steps, step, loopType, score, matchedStep, repeats, killed}`,
  * `{'budget_exceeded', steps, scope, limit, spent, reserved}`.
  *
  * @example
- * redis.defineCommand('agentwallAdmit', { numberOfKeys: 6, lua: ADMIT_LUA });
+ * redis.defineCommand('agentwallAdmit', { numberOfKeys: 7, lua: ADMIT_LUA });
  */
 export const ADMIT_LUA = `${RUN_HELPERS_LUA}
 ${DETECT_LOOP_LUA}
 local DAY, MONTH = KEYS[5], KEYS[6]
 local now, ttl = ARGV[${ADMIT_ARGV.now}], ARGV[${ADMIT_ARGV.ttlMs}]
+if ARGV[${ADMIT_ARGV.checkRevoked}] == '1' and redis.call('EXISTS', KEYS[7]) == 1 then return { 'key_revoked' } end
 
 touch(now)
 if ARGV[${ADMIT_ARGV.hasAgentId}] == '1' then redis.call('HSET', STATE, 'agentId', ARGV[${ADMIT_ARGV.agentId}]) end
