@@ -123,7 +123,7 @@ export class MemoryStore implements Store {
     state.steps += 1;
     if (req.dlp) addCounts(state.dlp, req.dlp);
     if (entry && req.loop) {
-      state.loopWindow.push(entry);
+      state.loopWindow = append(state.loopWindow, entry);
       if (state.loopWindow.length > req.loop.params.window) state.loopWindow.shift();
     }
     return warning ? { admitted: true, step: state.steps, loop: warning } : { admitted: true, step: state.steps };
@@ -188,7 +188,7 @@ export class MemoryStore implements Store {
       month.spentMicros += cost;
       month.reservedMicros = Math.max(0, month.reservedMicros - held);
     }
-    state.stepRecords.push(req.record);
+    state.stepRecords = append(state.stepRecords, req.record);
     if (req.record.status !== 'ok') state.loopWindow = state.loopWindow.filter((e) => e.step !== req.record.step);
     if (state.stepRecords.length > RUN_LIMITS.stepRecords) state.stepRecords.shift();
     return { runCostMicros: state.costMicros, steps: state.steps };
@@ -231,10 +231,20 @@ export class MemoryStore implements Store {
 
 function pushBlocked(state: RunState, attempt: BlockedAttempt): void {
   state.blockedCount += 1;
-  state.blocked.push(attempt);
+  state.blocked = append(state.blocked, attempt);
   if (state.blocked.length > RUN_LIMITS.blocked) state.blocked.shift();
 }
 
 function addCounts(into: Record<string, number>, add: Record<string, number>): void {
-  for (const [k, v] of Object.entries(add)) into[k] = (into[k] ?? 0) + v;
+  for (const k in add) into[k] = (into[k] ?? 0) + add[k]!;
+}
+
+/**
+ * Appends to a run's list. A first item gets an array of exactly one: `push` onto an empty array
+ * reserves room for 16, and most runs (every request without a run id is a run) never get a second.
+ */
+function append<T>(list: T[], item: T): T[] {
+  if (list.length === 0) return [item];
+  list.push(item);
+  return list;
 }
