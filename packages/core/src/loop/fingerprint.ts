@@ -1,5 +1,5 @@
 // Fingerprints a chat request's newest turn (its tail) in one pass, before the store's atomic admit.
-import { createHash, type Hash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { ChatRequest } from '../validation/chat-request.js';
 import { canonicalArguments } from './canonical-json.js';
 import { partText, partToken } from './content-parts.js';
@@ -15,6 +15,14 @@ const HASH_HEX_CHARS = 32;
 const MAX_COUNTED_EXCHANGES = 64;
 
 // Field separators in the hashed stream, so that ["ab"] and ["a", "b"] hash differently.
+//
+// Each hash input is built as one string and hashed in one call: per-piece `Hash.update` calls cost a native
+// call each, which dominates on small requests. UTF-8 of a concatenation equals the concatenated UTF-8 of its
+// pieces unless a surrogate pair straddles a boundary (a piece ending in a lone high surrogate, the next
+// starting with a lone low one). That cannot happen here: after the model, every piece starts with one of
+// these separators or (a text) follows SEP_TEXT, and no separator is a surrogate. Lone surrogates thus stay
+// lone and become U+FFFD exactly as they did when hashed piece by piece, so the digests match those of the
+// incremental stream.
 const SEP_MESSAGE = '\u0000';
 const SEP_FIELD = '\u0001';
 const SEP_TEXT = '\u0002';
@@ -23,8 +31,8 @@ const SEP_CALL = '\u0004';
 const SEP_ARGS = '\u0005';
 const SEP_RESULT = '\u0006';
 
-function digest(hash: Hash): string {
-  return hash.digest('hex').slice(0, HASH_HEX_CHARS);
+function digest(input: string): string {
+  return hash('sha256', input, 'hex').slice(0, HASH_HEX_CHARS);
 }
 
 function isToolResult(m: Message | undefined): boolean {
@@ -54,28 +62,27 @@ function hasCalls(m: Message | undefined): boolean {
   return (Array.isArray(m.tool_calls) && m.tool_calls.length > 0) || (m.function_call !== null && typeof m.function_call === 'object');
 }
 
-/** Feeds raw content (string or parts) into one hash; used for tool results. */
-function updateRaw(hash: Hash, content: unknown): void {
-  if (typeof content === 'string') {
-    hash.update(SEP_TEXT).update(content);
-  } else if (Array.isArray(content)) {
+/** The hashed form of raw content (string or parts); used for tool results. */
+function rawStream(content: unknown): string {
+  if (typeof content === 'string') return SEP_TEXT + content;
+  let stream = '';
+  if (Array.isArray(content)) {
     for (const part of content) {
       const text = partText(part);
-      if (text === undefined) hash.update(SEP_PART + partToken(part));
-      else hash.update(SEP_TEXT).update(text);
+      stream += text === undefined ? SEP_PART + partToken(part) : SEP_TEXT + text;
     }
   }
+  return stream;
 }
 
 /** The tool hash of the exchange `messages[start]` (assistant with calls) … `messages[end - 1]` (its results). */
 function exchangeHash(model: string, messages: readonly Message[], start: number, end: number): string {
-  const hash = createHash('sha256').update(model);
-  forEachCall(messages[start]!, (name, args) => hash.update(SEP_CALL + name + SEP_ARGS + args));
-  for (let i = start + 1; i < end; i++) {
-    hash.update(SEP_RESULT);
-    updateRaw(hash, messages[i]!.content);
-  }
-  return digest(hash);
+  let stream = model;
+  forEachCall(messages[start]!, (name, args) => {
+    stream += SEP_CALL + name + SEP_ARGS + args;
+  });
+  for (let i = start + 1; i < end; i++) stream += SEP_RESULT + rawStream(messages[i]!.content);
+  return digest(stream);
 }
 
 /** Index of the last assistant message, or -1. */
@@ -111,28 +118,31 @@ function repeatsInRequest(model: string, messages: readonly Message[], start: nu
 }
 
 class TailHasher {
-  readonly exact: Hash;
-  readonly normalized: Hash;
+  /** The input of the `exact` hash, so far. */
+  exact: string;
+  /** The input of the `normalized` hash, so far. */
+  normalized: string;
   /** Normalized non-system texts, for the word sketch. */
   readonly texts: string[] = [];
   /** Non-system media stand-ins, for the word sketch. */
   readonly media: string[] = [];
 
   constructor(model: string) {
-    this.exact = createHash('sha256').update(model);
-    this.normalized = createHash('sha256').update(model);
+    this.exact = model;
+    this.normalized = model;
   }
 
   private both(chunk: string): void {
-    this.exact.update(chunk);
-    this.normalized.update(chunk);
+    this.exact += chunk;
+    this.normalized += chunk;
   }
 
   private text(text: string, sketch: boolean): void {
-    // Two updates rather than a concatenation: a large prompt is then never copied just to prefix it.
-    this.exact.update(SEP_TEXT).update(text);
+    // Appending builds a rope (V8 cons string), so a large prompt is not copied here; it is flattened once,
+    // when the whole stream is hashed.
+    this.exact += SEP_TEXT + text;
     const normalized = normalizeText(text);
-    this.normalized.update(SEP_TEXT).update(normalized);
+    this.normalized += SEP_TEXT + normalized;
     if (sketch && normalized.length > 0) this.texts.push(normalized);
   }
 
