@@ -71,5 +71,7 @@ export function resolveOptions(options: RedisStoreOptions): ResolvedRedisStoreOp
   }
   if (client !== undefined) return { client, ownsClient: false, prefix, logger };
   // close() only disconnects a socket that is down or still opening: no reason to wait ioredis's 2 s for it to end.
-  return { client: new Redis(url!, { ...FAIL_FAST_OPTIONS, disconnectTimeout: 200 }), ownsClient: true, prefix, logger };
+  // Auto-pipelining sends the scripts that concurrent requests issue in one event-loop turn as one write:
+  // under load, one socket write (a system call) carries many admits and settles instead of one each.
+  return { client: new Redis(url!, { ...FAIL_FAST_OPTIONS, disconnectTimeout: 200, enableAutoPipelining: true }), ownsClient: true, prefix, logger };
 }
