@@ -24,6 +24,11 @@ describe('RedisStore with nothing listening', () => {
   });
   afterAll(() => store.close());
 
+  it('makes its client from url fail-fast and auto-pipelined (the calls below are pipelined too)', () => {
+    const o = (store.client as Redis).options;
+    expect(o).toMatchObject({ enableOfflineQueue: false, maxRetriesPerRequest: 0, autoResendUnfulfilledCommands: false, enableAutoPipelining: true });
+  });
+
   it('rejects the first calls, made while it is still trying to connect', async () => {
     const first = await within(store.admit({ run, now: 1, ttlMs: 1000, maxSteps: 0 }), 5000).catch((e: Error) => e);
     expect(first).toBeInstanceOf(Error);
