@@ -51,6 +51,8 @@ function nextBoundary(buf: Buffer, from: number): [number, number] {
 
 /** The data of an SSE event (its `data:` lines joined), or undefined for a comment-only event. */
 function eventData(event: string): string | undefined {
+  // The common event is one `data: ...` line: no split, no array.
+  if (event.startsWith('data: ') && !event.includes('\n')) return event.endsWith('\r') ? event.slice(6, -1) : event.slice(6);
   let data: string | undefined;
   for (const raw of event.split('\n')) {
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
