@@ -129,7 +129,7 @@ export function toMarkdown(r: BenchReport): string {
       '+p50 vs direct = ms added over calling the upstream directly; 1-conn = the same request sent one at a time (no queueing); ' +
       'TTFB = request write to first body byte, one at a time; ' +
       'CPU µs/req = the contender process\'s CPU time (user + system, from /proc) during the load run divided by the responses it gave, and +CPU = what that adds over the floor\'s ' +
-      '(the steadiest number on a shared machine: it does not move with what other processes take); peak RSS in MiB (VmHWM, garbage included, × the floor\'s); ' +
+      '(it does not depend on how much CPU the other processes got, though a throttled machine raises it too); peak RSS in MiB (VmHWM, garbage included, × the floor\'s); ' +
       'heap after GC = what the process holds at the end of the scenario (AgentWall: every run in its store).',
     ...(Number.isFinite(r.foreignCpu)
       ? [
