@@ -1,6 +1,7 @@
 // Node plumbing shared by the adapters: IncomingMessage to CoreRequest, CoreResponse to ServerResponse.
+import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { BodySource, CoreRequest, CoreResponse } from './types.js';
+import type { BodySource, ClientGoneSignal, CoreRequest, CoreResponse } from './types.js';
 
 /**
  * The body source of a Node request: a body that a host parser already read is reused
@@ -11,18 +12,28 @@ export function bodySourceOf(req: IncomingMessage, parsed: unknown): BodySource 
   return consumed ? { kind: 'parsed', value: parsed } : { kind: 'stream', stream: req };
 }
 
+class ClientGone extends EventEmitter implements ClientGoneSignal {
+  aborted = false;
+
+  abort(): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.emit('abort');
+  }
+}
+
 /**
- * An AbortSignal that fires when the client goes away before the response is complete. Made on
- * first use: only forwarded requests need one, and the host app's routes pay nothing.
+ * A signal that fires when the client goes away before the response is complete. Made on first use:
+ * only forwarded requests need one, and the host app's routes pay nothing.
  */
-function lazyClientGoneSignal(res: ServerResponse): () => AbortSignal {
-  let signal: AbortSignal | undefined;
+function lazyClientGoneSignal(res: ServerResponse): () => ClientGoneSignal {
+  let signal: ClientGone | undefined;
   return () => {
     if (!signal) {
-      const ac = new AbortController();
-      signal = ac.signal;
-      if (res.destroyed && !res.writableFinished) ac.abort();
-      else res.once('close', () => res.writableFinished || ac.abort());
+      const gone = new ClientGone();
+      signal = gone;
+      if (res.destroyed && !res.writableFinished) gone.abort();
+      else res.once('close', () => res.writableFinished || gone.abort());
     }
     return signal;
   };

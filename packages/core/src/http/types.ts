@@ -1,4 +1,5 @@
 // The framework-free request and response that adapters translate to and from.
+import type { EventEmitter } from 'node:events';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 
@@ -19,8 +20,20 @@ export interface CoreRequest {
   /** Lower-case header names, as Node gives them. */
   headers: IncomingHttpHeaders;
   body: BodySource;
-  /** Aborts when the client goes away before the response is complete. */
-  signal: AbortSignal;
+  /**
+   * Aborts when the client goes away before the response is complete. `toCoreRequest` gives a
+   * {@link ClientGoneSignal}; an `AbortSignal` works as well.
+   */
+  signal: AbortSignal | ClientGoneSignal;
+}
+
+/**
+ * An emitter that emits `abort` once, when the client goes away, and then says `aborted`. undici takes
+ * it as a request's signal. It stands in for an `AbortSignal`, whose creation and listeners cost about
+ * 10 µs per request in Node 20 (an `EventEmitter`: about 0.3 µs).
+ */
+export interface ClientGoneSignal extends EventEmitter {
+  readonly aborted: boolean;
 }
 
 /** A response as the core produces it. `stream` and `body` are exclusive. */

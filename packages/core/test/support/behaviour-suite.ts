@@ -165,6 +165,26 @@ export function behaviourSuite(factory: AppFactory): void {
         }
         expect(status).toBe('aborted');
       });
+
+      it('aborts the upstream request when the client goes away before the upstream answers', async () => {
+        mock.fail({ kind: 'hang' });
+        const req = http.request(`${app.url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${KEY_A}`, 'content-type': 'application/json' },
+        });
+        req.on('error', () => undefined);
+        req.end(JSON.stringify(chat('hang please', { agentwall_run_id: 'abort-early' })));
+        await eventually(() => mock.requests.some((r) => JSON.stringify(r.body).includes('hang please')));
+        req.destroy();
+        await eventually(() => mock.requests.some((r) => r.aborted && JSON.stringify(r.body).includes('hang please')));
+        let status: string | undefined;
+        for (let i = 0; i < 200 && status !== 'aborted'; i++) {
+          const run = await request(app.server).get('/agentwall/runs/abort-early').set('Authorization', `Bearer ${KEY_A}`);
+          status = run.body.step_details?.[0]?.status;
+          if (status !== 'aborted') await new Promise((r) => setTimeout(r, 10));
+        }
+        expect(status).toBe('aborted');
+      });
     });
 
     describe('runs', () => {
