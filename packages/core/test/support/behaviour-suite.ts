@@ -3,7 +3,7 @@ import http from 'node:http';
 import request from 'supertest';
 import { startMockLlm, type MockLlm } from '@agentwall/mock-llm';
 import { MemoryStore, type AgentWallOptions, type Store } from '@agentwall/core';
-import { ADMIN, KEY_A, KEY_B, PROVIDER_KEY, baseOptions, chat, eventually, parseSse, startMock, type AppFactory, type RunningApp } from './harness.js';
+import { ADMIN, KEY_A, KEY_B, PROVIDER_KEY, baseOptions, chat, eventually, firstStepOnce, parseSse, startMock, type AppFactory, type RunningApp } from './harness.js';
 
 function expectErrorShape(body: Record<string, unknown>, type: string): Record<string, unknown> {
   const error = body['error'] as Record<string, unknown>;
@@ -157,13 +157,7 @@ export function behaviourSuite(factory: AppFactory): void {
         });
         await eventually(() => mock.requests.some((r) => r.aborted));
         // The step is settled as aborted once the relay sees the cut.
-        let status: string | undefined;
-        for (let i = 0; i < 200 && status !== 'aborted'; i++) {
-          const run = await request(app.server).get('/agentwall/runs/abort-run').set('Authorization', `Bearer ${KEY_A}`);
-          status = run.body.step_details?.[0]?.status;
-          if (status !== 'aborted') await new Promise((r) => setTimeout(r, 10));
-        }
-        expect(status).toBe('aborted');
+        expect((await firstStepOnce(app.server, 'abort-run', 'aborted'))?.['status']).toBe('aborted');
       });
 
       it('aborts the upstream request when the client goes away before the upstream answers', async () => {
@@ -177,13 +171,7 @@ export function behaviourSuite(factory: AppFactory): void {
         await eventually(() => mock.requests.some((r) => JSON.stringify(r.body).includes('hang please')));
         req.destroy();
         await eventually(() => mock.requests.some((r) => r.aborted && JSON.stringify(r.body).includes('hang please')));
-        let status: string | undefined;
-        for (let i = 0; i < 200 && status !== 'aborted'; i++) {
-          const run = await request(app.server).get('/agentwall/runs/abort-early').set('Authorization', `Bearer ${KEY_A}`);
-          status = run.body.step_details?.[0]?.status;
-          if (status !== 'aborted') await new Promise((r) => setTimeout(r, 10));
-        }
-        expect(status).toBe('aborted');
+        expect((await firstStepOnce(app.server, 'abort-early', 'aborted'))?.['status']).toBe('aborted');
       });
     });
 

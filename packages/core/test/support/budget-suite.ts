@@ -3,7 +3,7 @@ import http from 'node:http';
 import request from 'supertest';
 import type { MockLlm } from '@agentwall/mock-llm';
 import type { AgentWallOptions } from '@agentwall/core';
-import { ADMIN, KEY_A, KEY_B, baseOptions, chat, parseSse, startMock, type AppFactory, type RunningApp } from './harness.js';
+import { ADMIN, KEY_A, KEY_B, baseOptions, chat, firstStepOnce, parseSse, startMock, type AppFactory, type RunningApp } from './harness.js';
 
 /** $1 per output token and free input: reservations and costs become whole dollars, easy to reason about. */
 const DOLLAR_PER_TOKEN = { 'gpt-4o-mini': { inputPerMTok: 0, outputPerMTok: 1_000_000 } };
@@ -103,11 +103,7 @@ export function budgetSuite(factory: AppFactory): void {
         req.on('error', (e) => (e.message.includes('socket hang up') ? resolve() : reject(e)));
         req.end(JSON.stringify(chat('one two three four five six seven', { stream: true, agentwall_run_id: 'client-cut' })));
       });
-      let detail: Record<string, unknown> | undefined;
-      for (let i = 0; i < 200 && detail?.['status'] !== 'aborted'; i++) {
-        detail = (await run(app, 'client-cut')).body.step_details?.[0];
-        if (detail?.['status'] !== 'aborted') await new Promise((r) => setTimeout(r, 10));
-      }
+      const detail = await firstStepOnce(app.server, 'client-cut', 'aborted');
       expect(detail).toMatchObject({ status: 'aborted', estimated: true });
       expect(detail!['cost_usd']).toBeGreaterThan(0);
       expect((await run(app, 'client-cut')).body.reserved_usd).toBe(0);
@@ -126,11 +122,7 @@ export function budgetSuite(factory: AppFactory): void {
         req.on('error', () => resolve());
         req.end(JSON.stringify(chat('one two three four five six seven eight', { stream: true, agentwall_run_id: 'upstream-cut' })));
       });
-      let detail: Record<string, unknown> | undefined;
-      for (let i = 0; i < 200 && detail?.['status'] !== 'error'; i++) {
-        detail = (await run(app, 'upstream-cut')).body.step_details?.[0];
-        if (detail?.['status'] !== 'error') await new Promise((r) => setTimeout(r, 10));
-      }
+      const detail = await firstStepOnce(app.server, 'upstream-cut', 'error');
       expect(detail).toMatchObject({ status: 'error', estimated: true });
       // Three content chunks of one word each were relayed before the drop (role chunk first): $1 per estimated token.
       expect(detail!['cost_usd']).toBeGreaterThanOrEqual(3);

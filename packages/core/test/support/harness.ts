@@ -1,6 +1,7 @@
 // Test harness shared by the adapter suites: a mock upstream, a host app built by an adapter, helpers.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import request from 'supertest';
 import { startMockLlm, type MockLlm } from '@agentwall/mock-llm';
 import type { AgentWallOptions } from '@agentwall/core';
 
@@ -60,6 +61,20 @@ export async function eventually(check: () => boolean, ms = 5000): Promise<void>
     if (Date.now() > until) throw new Error('condition not reached');
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/**
+ * The details of a run's first step once its status is `status` (a step settles after its response
+ * ends, so this polls), or the last details seen after about 2 s.
+ */
+export async function firstStepOnce(server: http.Server, runId: string, status: string, key = KEY_A): Promise<Record<string, unknown> | undefined> {
+  let detail: Record<string, unknown> | undefined;
+  for (let i = 0; i < 200 && detail?.['status'] !== status; i++) {
+    const run = await request(server).get(`/agentwall/runs/${runId}`).set('Authorization', `Bearer ${key}`);
+    detail = run.body.step_details?.[0];
+    if (detail?.['status'] !== status) await new Promise((r) => setTimeout(r, 10));
+  }
+  return detail;
 }
 
 /** Parses SSE text into its data payloads and comment lines. */
