@@ -1,9 +1,8 @@
 // The express host apps every adapter suite runs against: both major versions, mounted or not, with or without a body parser.
-import http from 'node:http';
 import express5 from 'express';
 import express4 from 'express4';
 import { agentwall } from '../src/index.js';
-import { closeServer, listen, type AppFactory } from '../../core/test/support/harness.js';
+import { serveApp, type AppFactory } from '../../core/test/support/harness.js';
 
 function factory(name: string, express: typeof express5): AppFactory {
   return {
@@ -20,16 +19,7 @@ function factory(name: string, express: typeof express5): AppFactory {
       app.use((_req: express5.Request, res: express5.Response) => {
         res.status(404).json({ host: 'not found' });
       });
-      const server = http.createServer(app);
-      const url = await listen(server);
-      return {
-        server,
-        url,
-        async close() {
-          await closeServer(server);
-          await mw.close();
-        },
-      };
+      return serveApp(app, mw);
     },
   };
 }

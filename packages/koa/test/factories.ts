@@ -1,11 +1,10 @@
 // The koa host apps every adapter suite runs against: both major versions, mounted or not, with or without a body parser.
-import http from 'node:http';
 import Koa3 from 'koa';
 import Koa2 from 'koa2';
 import mount from 'koa-mount';
 import { bodyParser } from '@koa/bodyparser';
 import { agentwall } from '../src/index.js';
-import { closeServer, listen, type AppFactory } from '../../core/test/support/harness.js';
+import { serveApp, type AppFactory } from '../../core/test/support/harness.js';
 
 function factory(name: string, Koa: typeof Koa3): AppFactory {
   return {
@@ -24,16 +23,7 @@ function factory(name: string, Koa: typeof Koa3): AppFactory {
         ctx.status = 404;
         ctx.body = { host: 'not found' };
       });
-      const server = http.createServer(app.callback());
-      const url = await listen(server);
-      return {
-        server,
-        url,
-        async close() {
-          await closeServer(server);
-          await mw.close();
-        },
-      };
+      return serveApp(app.callback(), mw);
     },
   };
 }

@@ -2,8 +2,8 @@
 import http from 'node:http';
 import request from 'supertest';
 import { startMockLlm, type MockLlm } from '@agentwall/mock-llm';
-import { MemoryStore, type AgentWallOptions, type Store } from '@agentwall/core';
-import { ADMIN, KEY_A, KEY_B, PROVIDER_KEY, baseOptions, chat, eventually, firstStepOnce, parseSse, startMock, type AppFactory, type RunningApp } from './harness.js';
+import { MemoryStore, type Store } from '@agentwall/core';
+import { ADMIN, KEY_A, KEY_B, PROVIDER_KEY, appPool, chat, eventually, firstStepOnce, parseSse, startMock, type AppFactory, type RunningApp } from './harness.js';
 
 function expectErrorShape(body: Record<string, unknown>, type: string): Record<string, unknown> {
   const error = body['error'] as Record<string, unknown>;
@@ -25,13 +25,7 @@ export function behaviourSuite(factory: AppFactory): void {
   describe(`${factory.name}: behaviour`, () => {
     let mock: MockLlm;
     let app: RunningApp;
-    const apps: RunningApp[] = [];
-
-    async function make(extra: Partial<AgentWallOptions> = {}, setup: { mount?: string; preParse?: boolean } = {}): Promise<RunningApp> {
-      const a = await factory.make(baseOptions(mock, extra), setup);
-      apps.push(a);
-      return a;
-    }
+    const { make, closeAll } = appPool(factory, () => mock);
 
     beforeAll(async () => {
       mock = await startMock();
@@ -39,7 +33,7 @@ export function behaviourSuite(factory: AppFactory): void {
     });
     afterEach(() => mock.reset());
     afterAll(async () => {
-      for (const a of apps) await a.close();
+      await closeAll();
       await mock.close();
     });
 

@@ -2,8 +2,7 @@
 import http from 'node:http';
 import request from 'supertest';
 import type { MockLlm } from '@agentwall/mock-llm';
-import type { AgentWallOptions } from '@agentwall/core';
-import { ADMIN, KEY_A, KEY_B, baseOptions, chat, firstStepOnce, parseSse, startMock, type AppFactory, type RunningApp } from './harness.js';
+import { ADMIN, KEY_A, KEY_B, appPool, chat, firstStepOnce, parseSse, startMock, type AppFactory, type RunningApp } from './harness.js';
 
 /** $1 per output token and free input: reservations and costs become whole dollars, easy to reason about. */
 const DOLLAR_PER_TOKEN = { 'gpt-4o-mini': { inputPerMTok: 0, outputPerMTok: 1_000_000 } };
@@ -11,12 +10,7 @@ const DOLLAR_PER_TOKEN = { 'gpt-4o-mini': { inputPerMTok: 0, outputPerMTok: 1_00
 export function budgetSuite(factory: AppFactory): void {
   describe(`${factory.name}: cost and budgets`, () => {
     let mock: MockLlm;
-    const apps: RunningApp[] = [];
-    async function make(extra: Partial<AgentWallOptions> = {}): Promise<RunningApp> {
-      const a = await factory.make(baseOptions(mock, extra), {});
-      apps.push(a);
-      return a;
-    }
+    const { make, closeAll } = appPool(factory, () => mock);
     const run = (app: RunningApp, id: string) => request(app.server).get(`/agentwall/runs/${id}`).set('Authorization', `Bearer ${KEY_A}`);
 
     beforeAll(async () => {
@@ -24,7 +18,7 @@ export function budgetSuite(factory: AppFactory): void {
     });
     afterEach(() => mock.reset());
     afterAll(async () => {
-      for (const a of apps) await a.close();
+      await closeAll();
       await mock.close();
     });
 

@@ -35,6 +35,35 @@ export async function closeServer(server: http.Server): Promise<void> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
+/** Serves a host app's request listener on port 0; `close` stops the server, then the middleware. */
+export async function serveApp(listener: http.RequestListener, middleware: { close(): Promise<void> }): Promise<RunningApp> {
+  const server = http.createServer(listener);
+  const url = await listen(server);
+  return {
+    server,
+    url,
+    async close() {
+      await closeServer(server);
+      await middleware.close();
+    },
+  };
+}
+
+/** The host apps a suite makes against its mock, closed together at the end. */
+export function appPool(factory: AppFactory, mock: () => MockLlm) {
+  const apps: RunningApp[] = [];
+  return {
+    async make(extra: Partial<AgentWallOptions> = {}, setup: { mount?: string; preParse?: boolean } = {}): Promise<RunningApp> {
+      const a = await factory.make(baseOptions(mock(), extra), setup);
+      apps.push(a);
+      return a;
+    },
+    async closeAll(): Promise<void> {
+      for (const a of apps.splice(0)) await a.close();
+    },
+  };
+}
+
 /** Options pointing AgentWall at the mock with the test keys. */
 export function baseOptions(mock: MockLlm, extra: Partial<AgentWallOptions> = {}): AgentWallOptions {
   return {

@@ -1,8 +1,7 @@
 // Loop detection through real HTTP (SPEC section 5), run by every adapter: each behaviour is its own test.
 import request from 'supertest';
 import type { MockLlm } from '@agentwall/mock-llm';
-import type { AgentWallOptions } from '@agentwall/core';
-import { KEY_A, KEY_B, baseOptions, startMock, type AppFactory, type RunningApp } from './harness.js';
+import { KEY_A, KEY_B, appPool, startMock, type AppFactory, type RunningApp } from './harness.js';
 
 type Msg = Record<string, unknown>;
 const user = (content: string): Msg => ({ role: 'user', content });
@@ -18,12 +17,7 @@ export function loopSuite(factory: AppFactory): void {
   describe(`${factory.name}: loop detection`, () => {
     let mock: MockLlm;
     let app: RunningApp;
-    const apps: RunningApp[] = [];
-    async function make(extra: Partial<AgentWallOptions> = {}): Promise<RunningApp> {
-      const a = await factory.make(baseOptions(mock, extra), {});
-      apps.push(a);
-      return a;
-    }
+    const { make, closeAll } = appPool(factory, () => mock);
     const send = (runId: string, messages: Msg[], key = KEY_A, on: RunningApp = app) =>
       request(on.server).post('/v1/chat/completions').set('Authorization', `Bearer ${key}`).send({ model: 'gpt-4o-mini', messages, agentwall_run_id: runId });
     const forwarded = () => mock.requests.filter((r) => r.path.endsWith('/chat/completions')).length;
@@ -34,7 +28,7 @@ export function loopSuite(factory: AppFactory): void {
     });
     afterEach(() => mock.reset());
     afterAll(async () => {
-      for (const a of apps) await a.close();
+      await closeAll();
       await mock.close();
     });
 
