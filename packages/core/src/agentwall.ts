@@ -16,7 +16,10 @@ export interface AgentWall {
    * the next middleware). AgentWall's refusals resolve to error responses; unexpected failures reject.
    */
   handle(req: CoreRequest): Promise<CoreResponse | undefined>;
-  /** Closes upstream connections, and the store when AgentWall created it. */
+  /**
+   * Waits for upstream requests in flight and for the steps they admitted to be recorded, then closes
+   * upstream connections and the store when AgentWall created it. Calling it again returns the same promise.
+   */
   close(): Promise<void>;
   /** The resolved configuration (read-only). */
   readonly config: AgentWallConfig;
@@ -50,6 +53,7 @@ function decode(segment: string): string {
  */
 export function createAgentWall(options?: AgentWallOptions): AgentWall {
   const cfg = resolveConfig(options);
+  let closing: Promise<void> | undefined;
 
   async function route(req: CoreRequest): Promise<CoreResponse | undefined> {
     const { method, path } = req;
@@ -106,9 +110,15 @@ export function createAgentWall(options?: AgentWallOptions): AgentWall {
         throw err;
       }
     },
-    async close() {
-      await cfg.upstreams.close();
-      if (cfg.ownsStore) await cfg.store.close();
+    close() {
+      closing ??= (async () => {
+        // Upstream requests in flight finish first, then the steps they admitted are recorded, and
+        // only then does the store close: a shutdown loses no record and leaves no reservation held.
+        await cfg.upstreams.close();
+        await cfg.inFlight.idle();
+        if (cfg.ownsStore) await cfg.store.close();
+      })();
+      return closing;
     },
   };
 }

@@ -5,6 +5,7 @@ import { createPriceBook, type PriceBook } from './cost/pricing.js';
 import { createDlpScanner, type DlpScanner } from './dlp/index.js';
 import { Upstreams } from './forward/upstreams.js';
 import { DEFAULT_LOOP_PARAMS, similarityToDistance, type LoopParams } from './loop/index.js';
+import { StepsInFlight } from './pipeline/steps-in-flight.js';
 import { parseOptions, type AgentWallOptions, type Logger, type LoopOptions, type UpstreamOptions } from './options.js';
 import { MemoryStore } from './store/memory-store.js';
 import type { Store } from './store/store.js';
@@ -27,6 +28,8 @@ export interface AgentWallConfig {
   dlpResponses: boolean;
   /** Loop detection settings, or undefined when it is off. */
   loop: LoopSettings | undefined;
+  /** Admitted steps not settled yet; `close()` waits for them. */
+  inFlight: StepsInFlight;
 }
 
 /** Resolved loop detection settings. */
@@ -124,5 +127,6 @@ export function resolveConfig(input: AgentWallOptions | undefined): AgentWallCon
     dlp,
     dlpResponses: options.dlp !== false && options.dlp.responses && dlp !== undefined,
     loop: options.loop === false ? undefined : resolveLoop({ mode: 'block', params: { ...DEFAULT_LOOP_PARAMS } }, options.loop),
+    inFlight: new StepsInFlight(),
   };
 }

@@ -190,6 +190,8 @@ async function chatCompletion(req: CoreRequest, identity: KeyIdentity, cfg: Agen
     tracked = false;
   }
   if (!verdict.admitted) throw refusalError(verdict, run.runId, headersOfRun);
+  // From here on a settle is owed, whatever happens: close() waits for it.
+  if (tracked) cfg.inFlight.begin();
   const step = verdict.step;
   const loopWarning = verdict.loop;
   const stream = body.stream === true;
@@ -233,6 +235,8 @@ async function chatCompletion(req: CoreRequest, identity: KeyIdentity, cfg: Agen
           runCostMicros = after.runCostMicros;
         } catch (err) {
           cfg.logger.error('agentwall: could not record a step outcome', { code: 'AW_SETTLE_FAILED', run_id: run.runId, step, cost_micros: priced.costMicros, error: String(err) });
+        } finally {
+          cfg.inFlight.end();
         }
       }
       const meta: AgentWallMetadata = {
@@ -269,7 +273,14 @@ async function chatCompletion(req: CoreRequest, identity: KeyIdentity, cfg: Agen
   headers['accept-encoding'] = 'identity';
   Object.assign(headers, upstream.headers);
   if (upstream.authorization) headers['authorization'] = upstream.authorization;
-  const payload = JSON.stringify(upstreamBody(body));
+  let payload: string;
+  try {
+    payload = JSON.stringify(upstreamBody(body));
+  } catch (err) {
+    // Only a body no JSON parser makes (a host parser's BigInt or cycle) gets here: the step is settled, the error goes on.
+    await settle({ status: 'error', billable: false }, performance.now());
+    throw err;
+  }
 
   preForwardMs = performance.now() - started;
   let res;

@@ -2,7 +2,7 @@
 import http from 'node:http';
 import request from 'supertest';
 import { startMockLlm, type MockLlm } from '@agentwall/mock-llm';
-import { MemoryStore, type Store } from '@agentwall/core';
+import { MemoryStore, type SettleRequest, type SettleResult, type Store } from '@agentwall/core';
 import { ADMIN, KEY_A, KEY_B, PROVIDER_KEY, appPool, chat, eventually, firstStepOnce, parseSse, startMock, type AppFactory, type RunningApp } from './harness.js';
 
 function expectErrorShape(body: Record<string, unknown>, type: string): Record<string, unknown> {
@@ -370,6 +370,53 @@ export function behaviourSuite(factory: AppFactory): void {
         expect(res.body.agentwall.step).toBe(0);
         const loopClosed = await make({ store: downStore(), failOpen: { auth: true, budgets: true, loop: false } });
         expect((await request(loopClosed.server).post('/v1/chat/completions').set('Authorization', `Bearer ${KEY_A}`).send(chat('x'))).status).toBe(503);
+      });
+    });
+
+    describe('shutdown', () => {
+      it('close() waits for the steps in flight to be recorded (no record lost, no reservation held)', async () => {
+        // A store whose settle waits for the test: the step is admitted and answered, its record not written yet.
+        const events: string[] = [];
+        let release!: () => void;
+        const gate = new Promise<void>((resolve) => (release = resolve));
+        class GatedStore extends MemoryStore {
+          override async settle(r: SettleRequest): Promise<SettleResult> {
+            events.push('settle started');
+            await gate;
+            const after = await super.settle(r);
+            events.push('settle done');
+            return after;
+          }
+        }
+        const store = new GatedStore();
+        const own = await make({ store, maxRunCostUsd: 5 });
+        const answered = request(own.server)
+          .post('/v1/chat/completions')
+          .set('Authorization', `Bearer ${KEY_A}`)
+          .send(chat('in flight at shutdown', { agentwall_run_id: 'shutdown' }))
+          .then(
+            (r) => r.status,
+            (err: Error) => err.message,
+          );
+        await eventually(() => events.includes('settle started'));
+
+        const closing = own.agentwall.close().then(() => events.push('closed'));
+        // A second close() of undici's agent resolves when the first has: the upstream side is closed now.
+        await own.agentwall.config.upstreams.dispatcher.close();
+        await new Promise((resolve) => setImmediate(resolve));
+        expect(events).toEqual(['settle started']);
+        expect(own.agentwall.close()).toBe(own.agentwall.close());
+
+        release();
+        await closing;
+        expect(events).toEqual(['settle started', 'settle done', 'closed']);
+        expect(await answered).toBe(200);
+        const run = await store.getRun({ keyId: 'alpha', runId: 'shutdown' });
+        expect(run?.steps).toBe(1);
+        expect(run?.stepRecords).toEqual([expect.objectContaining({ step: 1, status: 'ok' })]);
+        expect(run?.costMicros).toBeGreaterThan(0);
+        // The reservation taken at admit was released.
+        expect(run?.reservedMicros).toBe(0);
       });
     });
 

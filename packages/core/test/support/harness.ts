@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { startMockLlm, type MockLlm } from '@agentwall/mock-llm';
-import type { AgentWallOptions } from '@agentwall/core';
+import type { AgentWall, AgentWallOptions } from '@agentwall/core';
 
 export const KEY_A = 'aw-test-key-alpha-0001';
 export const KEY_B = 'aw-test-key-bravo-0002';
@@ -20,6 +20,8 @@ export interface AppFactory {
 export interface RunningApp {
   server: http.Server;
   url: string;
+  /** The AgentWall instance inside the host app. */
+  agentwall: AgentWall;
   close(): Promise<void>;
 }
 
@@ -36,12 +38,13 @@ export async function closeServer(server: http.Server): Promise<void> {
 }
 
 /** Serves a host app's request listener on port 0; `close` stops the server, then the middleware. */
-export async function serveApp(listener: http.RequestListener, middleware: { close(): Promise<void> }): Promise<RunningApp> {
+export async function serveApp(listener: http.RequestListener, middleware: { agentwall: AgentWall; close(): Promise<void> }): Promise<RunningApp> {
   const server = http.createServer(listener);
   const url = await listen(server);
   return {
     server,
     url,
+    agentwall: middleware.agentwall,
     async close() {
       await closeServer(server);
       await middleware.close();
