@@ -46,33 +46,35 @@ function isIdeograph(c: number): boolean {
   return (c >= 0x3040 && c <= 0x30ff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff);
 }
 
+/** ASCII word characters (letters, digits, `_`) as a table: one load per character on the common path. */
+const ASCII_WORD = new Uint8Array(128);
+for (let c = 0; c < 128; c++) ASCII_WORD[c] = isWordChar(c) ? 1 : 0;
+
 /** Fills `scratch` with one 32-bit hash per word; returns how many (at most 4,000). */
 function hashWords(texts: readonly string[]): number {
   let count = 0;
   for (const text of texts) {
     let h = FNV_OFFSET;
     let inWord = false;
-    for (let i = 0; i < text.length; i++) {
+    const n = text.length;
+    for (let i = 0; i < n; i++) {
       const c = text.charCodeAt(i);
-      if (isWordChar(c)) {
-        if (!isIdeograph(c)) {
-          h = Math.imul(h ^ c, FNV_PRIME);
-          inWord = true;
-          continue;
-        }
-        if (inWord) {
-          scratch[count++] = fmix32(h);
-          h = FNV_OFFSET;
-          inWord = false;
-          if (count >= SKETCH_MAX_WORDS) return count;
-        }
-        scratch[count++] = fmix32(Math.imul(FNV_OFFSET ^ c, FNV_PRIME));
-      } else if (inWord) {
+      // Ideographs are word characters too (every range of isIdeograph is inside isWordChar's), but words of their own.
+      if (c < 0x80 ? ASCII_WORD[c] === 1 : isWordChar(c) && !isIdeograph(c)) {
+        h = Math.imul(h ^ c, FNV_PRIME);
+        inWord = true;
+        continue;
+      }
+      if (inWord) {
         scratch[count++] = fmix32(h);
         h = FNV_OFFSET;
         inWord = false;
+        if (count >= SKETCH_MAX_WORDS) return count;
       }
-      if (count >= SKETCH_MAX_WORDS) return count;
+      if (c >= 0x3040 && isIdeograph(c)) {
+        scratch[count++] = fmix32(Math.imul(FNV_OFFSET ^ c, FNV_PRIME));
+        if (count >= SKETCH_MAX_WORDS) return count;
+      }
     }
     if (inWord) scratch[count++] = fmix32(h);
     if (count >= SKETCH_MAX_WORDS) return count;

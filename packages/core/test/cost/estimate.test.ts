@@ -25,6 +25,10 @@ describe('estimateTextTokens', () => {
     ['café', 2],
     // an emoji is two UTF-16 units
     ['🙂', 2],
+    // long texts: all ASCII takes the native count, any other character the loop
+    ['abcd'.repeat(10_000), 10_000],
+    ['abcd'.repeat(10_000) + 'é', 10_001],
+    ['é' + 'abcd'.repeat(10_000) + '\u{10000}', 10_003],
   ])('%p → %p', (text, expected) => expect(estimateTextTokens(text)).toBe(expected));
 
   it('does not undercount real English prose badly (reference: GPT tokenizers split this sentence into 10 tokens)', () => {

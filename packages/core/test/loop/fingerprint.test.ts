@@ -255,4 +255,15 @@ describe('wordSketch', () => {
     const head = Array.from({ length: 4000 }, (_, i) => `word${i}`).join(' ');
     expect(sketchOf(`${head} tail one`)).toBe(sketchOf(`${head} something else entirely`));
   });
+
+  // Sketches live in the store's loop windows, which instances of different versions share during a
+  // rolling deploy: a change that moves them makes old and new steps look unrelated. Pinned values.
+  it.each([
+    [['please analyze the quarterly sales data for the northern region and list the main trends'], '4020065810c020a0'],
+    [['hi there friend of mine'], '12926d4892688f7a'],
+    [['東京の天気を教えてください、明日は雨ですか'], '0250140308818002'],
+    [['naïve café — résumé, déjà vu… ¿qué? «quoi» ok_then x1 y2'], '376158808cc95587'],
+    [['first text with several words here', 'second text: also words!'], 'c31878558842cc00'],
+    [[Array.from({ length: 5000 }, (_, i) => `w${i % 700}`).join(' ')], '133141b1f8455dc4'],
+  ])('keeps its values: %#', (texts, sketch) => expect(wordSketch(texts)).toBe(sketch));
 });
