@@ -2,7 +2,7 @@
 import http from 'node:http';
 import express from 'express';
 import request from 'supertest';
-import { agentwall } from '../src/index.js';
+import { MemoryStore, agentwall } from '../src/index.js';
 import { KEY_A, baseOptions, chat, startMock } from '../../core/test/support/harness.js';
 
 describe('express: outcome for the host app', () => {
@@ -42,6 +42,37 @@ describe('express: outcome for the host app', () => {
       expect(res.body).toEqual({ host: 'directory down' });
     } finally {
       await mw.close();
+      await mock.close();
+    }
+  });
+
+  it('settles the step when a body parsed by the host cannot be forwarded, and passes the error on', async () => {
+    const mock = await startMock();
+    const store = new MemoryStore();
+    const app = express();
+    // A host parser that reads big integers as BigInt: JSON.stringify cannot encode the body it leaves.
+    app.use((req, _res, next) => {
+      (req as { body?: unknown }).body = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], seed: 12345678901234567890n, agentwall_run_id: 'bigint' };
+      (req as { _body?: boolean })._body = true;
+      next();
+    });
+    const mw = agentwall({ ...baseOptions(mock), store, maxRunCostUsd: 5 });
+    app.use(mw);
+    app.use((err: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+      res.status(599).json({ host: err.name });
+    });
+    try {
+      const res = await request(app).post('/v1/chat/completions').set('Authorization', `Bearer ${KEY_A}`).send({});
+      expect(res.status).toBe(599);
+      expect(res.body).toEqual({ host: 'TypeError' });
+      expect(mock.requests).toHaveLength(0);
+      const run = await store.getRun({ keyId: 'alpha', runId: 'bigint' });
+      expect(run?.stepRecords).toEqual([expect.objectContaining({ step: 1, status: 'error', costMicros: 0 })]);
+      expect(run?.reservedMicros).toBe(0);
+      expect(mw.agentwall.config.inFlight.size).toBe(0);
+    } finally {
+      // close() waits for unsettled steps: with one left behind it would never return, so it is skipped then.
+      if (mw.agentwall.config.inFlight.size === 0) await mw.close();
       await mock.close();
     }
   });
