@@ -6,6 +6,7 @@ import { CONTENDERS } from './contenders.js';
 import type { LoadResult } from './driver.js';
 import { drive, loadJob, startContender, startUpstream } from './harness.js';
 import { summarizeProfile } from './profile-top.js';
+import { startRedis } from './redis-server.js';
 import { SCENARIOS } from './scenarios.js';
 
 /** Profiles each chosen contender (default: AgentWall Express) in the fast and stream scenarios. */
@@ -14,6 +15,18 @@ export async function runProfile(cfg: BenchConfig): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const ids = cfg.onlyContenders.length > 0 ? cfg.onlyContenders : ['express'];
   const scenarioIds = cfg.onlyScenarios.length > 0 ? cfg.onlyScenarios : ['fast', 'stream'];
+  // The Redis contender gets a throwaway redis-server, as in a benchmark run, unless BENCH_REDIS_URL names one.
+  const needsRedis = !cfg.redisUrl && ids.some((id) => CONTENDERS.some((c) => c.id === id && c.redis));
+  const redis = needsRedis ? await startRedis() : undefined;
+  const redisUrl = redis?.url ?? cfg.redisUrl;
+  try {
+    await profileEach(cfg, dir, ids, scenarioIds, redisUrl);
+  } finally {
+    redis?.stop();
+  }
+}
+
+async function profileEach(cfg: BenchConfig, dir: string, ids: string[], scenarioIds: string[], redisUrl: string | undefined): Promise<void> {
   for (const id of ids) {
     const contender = CONTENDERS.find((c) => c.id === id && c.script);
     if (!contender) throw new TypeError(`cannot profile "${id}": not a contender with its own process`);
@@ -23,7 +36,7 @@ export async function runProfile(cfg: BenchConfig): Promise<void> {
       const name = `${id}-${scenario.id}.cpuprofile`;
       const upstream = await startUpstream(cfg, scenario);
       // 250 µs sampling: fine enough for functions of a few µs per request, cheap enough not to move the result much.
-      const started = await startContender(cfg, contender, upstream, cfg.redisUrl, ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}`, '--cpu-prof-interval=250']);
+      const started = await startContender(cfg, contender, upstream, redisUrl, ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}`, '--cpu-prof-interval=250']);
       if (!started.ready) {
         await upstream.stop();
         throw new Error(`${id} did not start: ${started.reason}`);
