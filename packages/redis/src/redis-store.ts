@@ -39,7 +39,7 @@ const runArgs = (k: RunKeys): string[] => [k.state, k.window, k.steps, k.blocked
  * (run by SHA, resent once on `NOSCRIPT`), so admits are atomic across instances, including the loop
  * verdict, which a Lua port of `detectLoop` takes inside the admit script. Money is integer micro-dollars
  * (HINCRBY). Run keys expire `ttlMs` after the run's last write, on Redis's clock; day counters 2 days and
- * month counters 35 days after their last write; revocations never.
+ * month counters 35 days after the write that creates them (which outlasts their day or month); revocations never.
  *
  * All of one API key's state carries one hash tag (`{keyId}`), so it sits in one Cluster slot.
  * Calls reject while Redis is unreachable (at once with a client made from `url`); AgentWall then fails

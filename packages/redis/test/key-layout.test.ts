@@ -124,4 +124,112 @@ describeWithRedis('RedisStore key layout in Redis', () => {
     }
     for (const keyId of ids) expect((await store.getRun({ keyId, runId: 'same' }))?.steps).toBe(1);
   });
+
+  // The scripts skip reading and expiring a new run's lists they did not write (they cannot exist); these pin
+  // that every key a script does write still gets the run's expiry, on a new run and on a known one.
+  describe('expiry of each key a script writes', () => {
+    const TTL = 60_000;
+    const loopCheck = (content: string) => ({ mode: 'block' as const, params: { ...DEFAULT_LOOP_PARAMS }, fingerprint: fingerprintRequest({ model: 'm', messages: [{ role: 'user', content }] }) });
+    const record = (step: number, status: 'ok' | 'error' = 'ok') => ({ step, model: 'm', status, stream: false, costMicros: 1, estimated: false, latencyMs: 1, at: 1 });
+    let n = 0;
+    const fresh = (): RunKey => ({ keyId: 'expiry', runId: `r${++n}` });
+
+    async function expectAllExpiring(run: RunKey, existing: Array<keyof ReturnType<ReturnType<typeof keyLayout>['run']>>): Promise<void> {
+      const keys = keyLayout(prefix).run(run);
+      for (const [name, key] of Object.entries(keys)) {
+        const pttl = await redis.pttl(key);
+        if (existing.includes(name as (typeof existing)[number])) {
+          expect({ name, expiring: pttl > 0 && pttl <= TTL }).toEqual({ name, expiring: true });
+        } else {
+          expect({ name, pttl }).toEqual({ name, pttl: -2 });
+        }
+      }
+    }
+
+    it('admit on a new run, without and with loop detection', async () => {
+      const a = fresh();
+      await store.admit({ run: a, now: 1, ttlMs: TTL, maxSteps: 0 });
+      await expectAllExpiring(a, ['state']);
+      const b = fresh();
+      await store.admit({ run: b, now: 1, ttlMs: TTL, maxSteps: 0, loop: loopCheck('hi') });
+      await expectAllExpiring(b, ['state', 'window']);
+    });
+
+    it('a refusal on a new run, and recordBlocked on a new run', async () => {
+      const a = fresh();
+      await store.killRun(a, 'x', 1, TTL);
+      expect(await store.admit({ run: a, now: 1, ttlMs: TTL, maxSteps: 0, budget: { micros: 10, day: '2026-11-24', month: '2026-11', runLimitMicros: 5 } })).toMatchObject({ admitted: false, block: 'budget_exceeded' });
+      await expectAllExpiring(a, ['state', 'blocked']);
+      const b = fresh();
+      await store.recordBlocked(b, { at: 1, type: 'dlp_blocked' }, 1, TTL);
+      await expectAllExpiring(b, ['state', 'blocked']);
+    });
+
+    it('settle on a run whose state is gone (it expired mid-step) recreates it with its keys expiring', async () => {
+      const a = fresh();
+      await store.settle({ run: a, now: 1, ttlMs: TTL, record: record(1, 'error') });
+      await expectAllExpiring(a, ['state', 'steps']);
+    });
+
+    it('every script on a known run refreshes all four keys, including lists it did not write', async () => {
+      const a = fresh();
+      await store.admit({ run: a, now: 1, ttlMs: TTL, maxSteps: 0, loop: loopCheck('one') });
+      await store.settle({ run: a, now: 1, ttlMs: TTL, record: record(1) });
+      await store.recordBlocked(a, { at: 1, type: 'dlp_blocked' }, 1, TTL);
+      const keys = keyLayout(prefix).run(a);
+      const calls: Array<() => Promise<unknown>> = [
+        () => store.admit({ run: a, now: 2, ttlMs: TTL, maxSteps: 0 }),
+        () => store.settle({ run: a, now: 2, ttlMs: TTL, record: record(2) }),
+        () => store.recordBlocked(a, { at: 2, type: 'dlp_blocked' }, 2, TTL),
+        () => store.killRun(a, 'done', 3, TTL),
+      ];
+      for (const call of calls) {
+        for (const key of Object.values(keys)) await redis.pexpire(key, 5_000_000);
+        await call();
+        await expectAllExpiring(a, ['state', 'window', 'steps', 'blocked']);
+      }
+    });
+
+    // Usage counters get their expiry when a field starts from zero, which includes the write that creates them.
+    it('a day and month counter carries its expiry from whichever script creates it, and a lost reservation never goes negative', async () => {
+      const keyId = `usage${process.pid}`;
+      const layout = keyLayout(prefix);
+      const [dayKey, monthKey] = [layout.day(keyId, '2026-11-24'), layout.month(keyId, '2026-11')];
+      const reservation = { micros: 300, day: '2026-11-24', month: '2026-11' };
+      const expiring = async (): Promise<boolean[]> => Promise.all([dayKey, monthKey].map(async (k) => (await redis.pttl(k)) > 24 * 3600_000));
+      const usage = async () => store.getUsage(keyId, '2026-11-24', '2026-11');
+
+      // Created by a settle that held nothing (a step with a cost and no budget).
+      await store.settle({ run: { keyId, runId: 'a' }, now: Date.UTC(2026, 10, 24), ttlMs: TTL, record: record(1) });
+      expect(await expiring()).toEqual([true, true]);
+
+      // Created by admit's reservation; a later write on a counter that already runs keeps it expiring.
+      await redis.del(dayKey, monthKey);
+      await store.admit({ run: { keyId, runId: 'b' }, now: 1, ttlMs: TTL, maxSteps: 0, budget: reservation });
+      expect(await expiring()).toEqual([true, true]);
+      await store.admit({ run: { keyId, runId: 'b' }, now: 1, ttlMs: TTL, maxSteps: 0, budget: reservation });
+      expect(await usage()).toMatchObject({ daily: { reservedMicros: 600 }, monthly: { reservedMicros: 600 } });
+
+      // The counters expire (or are evicted) while both steps are in flight: the settles recreate them, expiring,
+      // and release down to zero, not below it.
+      await redis.del(dayKey, monthKey);
+      await store.settle({ run: { keyId, runId: 'b' }, now: 2, ttlMs: TTL, record: { ...record(1), costMicros: 0 }, reservation });
+      expect(await expiring()).toEqual([true, true]);
+      await store.settle({ run: { keyId, runId: 'b' }, now: 2, ttlMs: TTL, record: { ...record(2), costMicros: 120 }, reservation });
+      expect(await usage()).toEqual({ daily: { spentMicros: 120, reservedMicros: 0 }, monthly: { spentMicros: 120, reservedMicros: 0 } });
+      expect(await store.getRun({ keyId, runId: 'b' })).toMatchObject({ costMicros: 120, reservedMicros: 0 });
+    });
+
+    it('a run whose lists outlived its state (evicted, deleted by hand) starts clean', async () => {
+      const a = fresh();
+      await store.admit({ run: a, now: 1, ttlMs: TTL, maxSteps: 0, loop: loopCheck('again') });
+      await store.settle({ run: a, now: 1, ttlMs: TTL, record: record(1) });
+      await store.recordBlocked(a, { at: 1, type: 'dlp_blocked' }, 1, TTL);
+      await redis.del(keyLayout(prefix).run(a).state);
+      // The same prompt again: the old window must not make it a repeat, the old records must not show.
+      expect(await store.admit({ run: a, now: 2, ttlMs: TTL, maxSteps: 0, loop: loopCheck('again') })).toEqual({ admitted: true, step: 1 });
+      expect(await store.getRun(a)).toMatchObject({ steps: 1, stepRecords: [], blocked: [], blockedCount: 0, createdAt: 2 });
+      await expectAllExpiring(a, ['state', 'window']);
+    });
+  });
 });

@@ -1,6 +1,6 @@
 // The store contract suite: every Store implementation must pass it (MemoryStore here, RedisStore in its package).
 import type { LoopCheck, RunKey, Store, StepRecord } from '@agentwall/core';
-import { DEFAULT_LOOP_PARAMS, fingerprintRequest } from '@agentwall/core';
+import { DEFAULT_LOOP_PARAMS, RUN_LIMITS, fingerprintRequest } from '@agentwall/core';
 
 const TTL = 60_000;
 
@@ -92,6 +92,23 @@ export function storeContract(name: string, make: () => Promise<Store>, teardown
       const r = run();
       await store.recordBlocked(r, { at: 5, type: 'loop_detected', loopType: 'exact_repeat' }, 5, TTL);
       expect(await store.getRun(r)).toMatchObject({ blockedCount: 1, blocked: [{ at: 5, type: 'loop_detected', loopType: 'exact_repeat' }] });
+    });
+
+    it('keeps the newest RUN_LIMITS.stepRecords step records and RUN_LIMITS.blocked blocked attempts, and counts them all', async () => {
+      const r = run();
+      const steps = RUN_LIMITS.stepRecords + 3;
+      for (let i = 1; i <= steps; i++) {
+        await store.admit({ run: r, now: i, ttlMs: TTL, maxSteps: 0 });
+        await store.settle({ run: r, now: i, ttlMs: TTL, record: record(i, 1) });
+      }
+      const blocked = RUN_LIMITS.blocked + 2;
+      for (let i = 1; i <= blocked; i++) await store.recordBlocked(r, { at: i, type: 'dlp_blocked' }, i, TTL);
+      const state = await store.getRun(r);
+      expect(state?.steps).toBe(steps);
+      expect(state?.costMicros).toBe(steps);
+      expect(state?.stepRecords.map((s) => s.step)).toEqual(Array.from({ length: RUN_LIMITS.stepRecords }, (_, i) => i + 4));
+      expect(state?.blockedCount).toBe(blocked);
+      expect(state?.blocked.map((b) => b.at)).toEqual(Array.from({ length: RUN_LIMITS.blocked }, (_, i) => i + 3));
     });
 
     it('revokes keys', async () => {

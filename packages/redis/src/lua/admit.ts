@@ -60,7 +60,13 @@ if ARGV[${ADMIT_ARGV.hasAgentId}] == '1' then redis.call('HSET', STATE, 'agentId
 if ARGV[${ADMIT_ARGV.metadata}] ~= '' then redis.call('HSET', STATE, 'metadata', ARGV[${ADMIT_ARGV.metadata}]) end
 
 local function admit()
-  local s = redis.call('HMGET', STATE, 'status', 'killReason', 'steps', 'createdAt', 'costMicros', 'reservedMicros')
+  -- A run touch just created holds exactly what it wrote.
+  local s
+  if fresh then
+    s = { 'active', false, '0', now, '0', '0' }
+  else
+    s = redis.call('HMGET', STATE, 'status', 'killReason', 'steps', 'createdAt', 'costMicros', 'reservedMicros')
+  end
   local steps = tonumber(s[3])
   if s[1] == 'killed' then
     push_blocked(blocked_json(now, 'run_killed'))
@@ -81,7 +87,9 @@ local function admit()
   local window = tonumber(ARGV[${ADMIT_ARGV.loopWindow}])
   if ARGV[${ADMIT_ARGV.fingerprint}] ~= '' then
     local history = {}
-    for i, raw in ipairs(redis.call('LRANGE', WINDOW, 0, -1)) do history[i] = cjson.decode(raw) end
+    if not fresh then
+      for i, raw in ipairs(redis.call('LRANGE', WINDOW, 0, -1)) do history[i] = cjson.decode(raw) end
+    end
     local finding
     finding, entry = detect_loop(history, cjson.decode(ARGV[${ADMIT_ARGV.fingerprint}]), steps + 1, window,
       tonumber(ARGV[${ADMIT_ARGV.nearMaxDistance}]), tonumber(ARGV[${ADMIT_ARGV.nearRepeats}]), tonumber(ARGV[${ADMIT_ARGV.toolRepeats}]))
@@ -100,25 +108,30 @@ local function admit()
 
   local micros = ARGV[${ADMIT_ARGV.budgetMicros}]
   if micros ~= '' then
-    local d = redis.call('HMGET', DAY, 'spent', 'reserved')
-    local m = redis.call('HMGET', MONTH, 'spent', 'reserved')
-    local checks = {
-      { 'run', ARGV[${ADMIT_ARGV.runLimitMicros}], s[5], s[6] },
-      { 'key_daily', ARGV[${ADMIT_ARGV.dailyLimitMicros}], d[1] or '0', d[2] or '0' },
-      { 'key_monthly', ARGV[${ADMIT_ARGV.monthlyLimitMicros}], m[1] or '0', m[2] or '0' },
-    }
+    -- Only a budget with a limit is read; the run, then the day, then the month.
+    local checks = {}
+    local run_limit = ARGV[${ADMIT_ARGV.runLimitMicros}]
+    if run_limit ~= '' then checks[#checks + 1] = { 'run', run_limit, s[5], s[6] } end
+    local day_limit = ARGV[${ADMIT_ARGV.dailyLimitMicros}]
+    if day_limit ~= '' then
+      local d = redis.call('HMGET', DAY, 'spent', 'reserved')
+      checks[#checks + 1] = { 'key_daily', day_limit, d[1] or '0', d[2] or '0' }
+    end
+    local month_limit = ARGV[${ADMIT_ARGV.monthlyLimitMicros}]
+    if month_limit ~= '' then
+      local m = redis.call('HMGET', MONTH, 'spent', 'reserved')
+      checks[#checks + 1] = { 'key_monthly', month_limit, m[1] or '0', m[2] or '0' }
+    end
     -- All or nothing: every budget is checked before any is charged.
     for _, c in ipairs(checks) do
-      if c[2] ~= '' and tonumber(c[3]) + tonumber(c[4]) + tonumber(micros) > tonumber(c[2]) then
+      if tonumber(c[3]) + tonumber(c[4]) + tonumber(micros) > tonumber(c[2]) then
         push_blocked(blocked_json(now, 'budget_exceeded'))
         return { 'budget_exceeded', steps, c[1], c[2], c[3], c[4] }
       end
     end
     redis.call('HINCRBY', STATE, 'reservedMicros', micros)
-    redis.call('HINCRBY', DAY, 'reserved', micros)
-    redis.call('HINCRBY', MONTH, 'reserved', micros)
-    redis.call('PEXPIRE', DAY, ${DAY_TTL_MS})
-    redis.call('PEXPIRE', MONTH, ${MONTH_TTL_MS})
+    add_usage(DAY, 'reserved', micros, ${DAY_TTL_MS})
+    add_usage(MONTH, 'reserved', micros, ${MONTH_TTL_MS})
   end
 
   local step = redis.call('HINCRBY', STATE, 'steps', 1)
@@ -127,9 +140,8 @@ local function admit()
     for kind, n in pairs(cjson.decode(dlp)) do redis.call('HINCRBY', STATE, 'dlp:' .. kind, int(n)) end
   end
   if entry then
-    redis.call('RPUSH', WINDOW, cjson.encode(entry))
     -- Like MemoryStore: one entry out per entry in, so the window never holds more than it did.
-    if redis.call('LLEN', WINDOW) > window then redis.call('LPOP', WINDOW) end
+    append(WINDOW, cjson.encode(entry), window)
   end
   if warning then return { 'admitted', step, warning[1], warning[2], warning[3], warning[4] } end
   return { 'admitted', step }

@@ -19,17 +19,14 @@ touch(now)
 redis.call('HINCRBY', STATE, 'costMicros', cost)
 release(STATE, 'reservedMicros', held)
 if ARGV[5] == '1' then
-  redis.call('HINCRBY', DAY, 'spent', cost)
+  add_usage(DAY, 'spent', cost, ${DAY_TTL_MS})
   release(DAY, 'reserved', held)
-  redis.call('HINCRBY', MONTH, 'spent', cost)
+  add_usage(MONTH, 'spent', cost, ${MONTH_TTL_MS})
   release(MONTH, 'reserved', held)
-  redis.call('PEXPIRE', DAY, ${DAY_TTL_MS})
-  redis.call('PEXPIRE', MONTH, ${MONTH_TTL_MS})
 end
-redis.call('RPUSH', STEPS, ARGV[6])
-redis.call('LTRIM', STEPS, -${RUN_LIMITS.stepRecords}, -1)
+append(STEPS, ARGV[6], ${RUN_LIMITS.stepRecords})
 -- A step that got no answer leaves the loop window, so its retry is not taken for a repeat.
-if ARGV[8] ~= '1' then
+if ARGV[8] ~= '1' and not fresh then
   local step = tonumber(ARGV[7])
   for _, raw in ipairs(redis.call('LRANGE', WINDOW, 0, -1)) do
     if cjson.decode(raw).step == step then redis.call('LREM', WINDOW, 0, raw) end
