@@ -5,6 +5,7 @@ import { errorResponse, json } from './http/respond.js';
 import type { CoreRequest, CoreResponse } from './http/types.js';
 import type { AgentWallOptions } from './options.js';
 import { handleChatCompletion } from './pipeline/chat-completions.js';
+import { shutdown } from './pipeline/shutdown.js';
 import { modelsRoute } from './routes/models.js';
 import { getRunRoute, killRunRoute, revokeKeyRoute } from './routes/runs-api.js';
 import { usageRoute } from './routes/usage.js';
@@ -18,7 +19,8 @@ export interface AgentWall {
   handle(req: CoreRequest): Promise<CoreResponse | undefined>;
   /**
    * Waits for upstream requests in flight and for the steps they admitted to be recorded, then closes
-   * upstream connections and the store when AgentWall created it. Calling it again returns the same promise.
+   * upstream connections and the store when AgentWall created it. Requests still running after
+   * `shutdownTimeoutMs` are cut off and recorded as such. Calling it again returns the same promise.
    */
   close(): Promise<void>;
   /** The resolved configuration (read-only). */
@@ -111,13 +113,9 @@ export function createAgentWall(options?: AgentWallOptions): AgentWall {
       }
     },
     close() {
-      closing ??= (async () => {
-        // Upstream requests in flight finish first, then the steps they admitted are recorded, and
-        // only then does the store close: a shutdown loses no record and leaves no reservation held.
-        await cfg.upstreams.close();
-        await cfg.inFlight.idle();
-        if (cfg.ownsStore) await cfg.store.close();
-      })();
+      // Upstream requests in flight finish first, then the steps they admitted are recorded, and only
+      // then does the store close: a shutdown loses no record and leaves no reservation held.
+      closing ??= shutdown(cfg);
       return closing;
     },
   };

@@ -30,6 +30,8 @@ export interface AgentWallConfig {
   loop: LoopSettings | undefined;
   /** Admitted steps not settled yet; `close()` waits for them. */
   inFlight: StepsInFlight;
+  /** How long `close()` lets requests in flight run before it cuts them. */
+  shutdownTimeoutMs: number;
 }
 
 /** Resolved loop detection settings. */
@@ -128,5 +130,6 @@ export function resolveConfig(input: AgentWallOptions | undefined): AgentWallCon
     dlpResponses: options.dlp !== false && options.dlp.responses && dlp !== undefined,
     loop: options.loop === false ? undefined : resolveLoop({ mode: 'block', params: { ...DEFAULT_LOOP_PARAMS } }, options.loop),
     inFlight: new StepsInFlight(),
+    shutdownTimeoutMs: options.shutdownTimeoutMs,
   };
 }

@@ -146,6 +146,7 @@ export const optionsSchema = z
       .default({ responses: false }),
     runTtlMs: z.number().int().positive().default(24 * 60 * 60 * 1000),
     maxRunsInMemory: z.number().int().positive().default(100_000),
+    shutdownTimeoutMs: z.union([z.number().int().nonnegative(), z.literal(Infinity)]).default(10_000),
     store: z.custom<Store>((v) => typeof v === 'object' && v !== null && typeof (v as Store).admit === 'function', 'expected a Store').optional(),
     logger: logger.optional(),
     // process.env is not a plain object, so a record schema would refuse it.
@@ -239,6 +240,11 @@ export interface AgentWallOptions {
   runTtlMs?: number;
   /** Bound of the default `MemoryStore`. Default: 100,000 runs. */
   maxRunsInMemory?: number;
+  /**
+   * How long `close()` lets upstream requests in flight finish; past it they are cut off (a stream is
+   * charged its estimate) and recorded. `Infinity`: no bound. Default: 10 s.
+   */
+  shutdownTimeoutMs?: number;
   /** Where state lives. Default: a bounded `MemoryStore`. */
   store?: Store;
   /** Default: `console`. */

@@ -26,7 +26,11 @@ describe('options', () => {
     expect(aw.config.runTtlMs).toBe(24 * 3600 * 1000);
     expect(aw.config.options.timeouts).toEqual({ connectMs: 10_000, firstByteMs: 120_000, idleMs: 120_000 });
     expect(aw.config.upstreams.route('gpt-4o').origin).toBe('https://api.openai.com');
+    expect(aw.config.shutdownTimeoutMs).toBe(10_000);
     await aw.close();
+    const unbounded = createAgentWall({ ...ok, shutdownTimeoutMs: Infinity });
+    expect(unbounded.config.shutdownTimeoutMs).toBe(Infinity);
+    await unbounded.close();
   });
 
   it.each([
@@ -37,6 +41,8 @@ describe('options', () => {
     [{ keys: [{ key: 'aw-key-123456', keyHash: 'a'.repeat(64) }] }, /`keys.0`.*exactly one/],
     [{ maxStpes: 3 }, /maxStpes/],
     [{ logger: { log() {} } }, /`logger`/],
+    [{ shutdownTimeoutMs: -1 }, /`shutdownTimeoutMs`/],
+    [{ shutdownTimeoutMs: 1.5 }, /`shutdownTimeoutMs`/],
   ])('throws a TypeError naming the bad option: %j', (bad, message) => {
     expect(() => createAgentWall({ ...ok, ...(bad as object) })).toThrow(TypeError);
     expect(() => createAgentWall({ ...ok, ...(bad as object) })).toThrow(message);

@@ -1,5 +1,5 @@
 // The upstream providers: one keep-alive connection pool for all, and routing of a model to its upstream.
-import { Agent } from 'undici';
+import { Agent, Pool } from 'undici';
 import type { UpstreamOptions } from '../options.js';
 
 /** One resolved upstream. */
@@ -33,6 +33,11 @@ export interface UpstreamTimeouts {
  */
 export class Upstreams {
   readonly dispatcher: Agent;
+  /**
+   * The connection pools the agent made. undici's `Agent.close()` forgets its pools at once, so a later
+   * `Agent.destroy()` no longer reaches the requests still running in them; `destroy()` here does.
+   */
+  private readonly pools = new Set<Pool>();
   private readonly list: Upstream[];
   private readonly fallback: Upstream;
 
@@ -54,6 +59,13 @@ export class Upstreams {
       bodyTimeout: timeouts.idleMs,
       keepAliveTimeout: 30_000,
       connections: 256,
+      // undici's own factory for these options (a Pool, as connections > 1), remembering each pool.
+      factory: (origin, opts) => {
+        for (const p of this.pools) if (p.closed || p.destroyed) this.pools.delete(p);
+        const pool = new Pool(origin, opts);
+        this.pools.add(pool);
+        return pool;
+      },
     });
   }
 
@@ -65,7 +77,15 @@ export class Upstreams {
     return this.fallback;
   }
 
+  /** Resolves once the requests in flight have finished; refuses new ones. */
   close(): Promise<void> {
     return this.dispatcher.close();
+  }
+
+  /** Cuts the requests in flight (they fail as aborted) and closes every connection, also after `close()`. */
+  async destroy(): Promise<void> {
+    const pools = [...this.pools];
+    this.pools.clear();
+    await Promise.all([this.dispatcher.destroy(), ...pools.map((p) => p.destroy())]);
   }
 }

@@ -418,6 +418,45 @@ export function behaviourSuite(factory: AppFactory): void {
         // The reservation taken at admit was released.
         expect(run?.reservedMicros).toBe(0);
       });
+      it('close() cuts a stream still running after shutdownTimeoutMs, charges its estimate and releases the reservation', async () => {
+        const store = new MemoryStore();
+        const logs: Array<Record<string, unknown> | undefined> = [];
+        const logger = { info() {}, warn: (_m: string, f?: Record<string, unknown>) => logs.push(f), error: (_m: string, f?: Record<string, unknown>) => logs.push(f) };
+        const own = await make({ store, maxRunCostUsd: 5, shutdownTimeoutMs: 50, logger });
+        mock.fail({ kind: 'stall', afterChunks: 3 });
+        const received = await new Promise<{ first: string; ended: Promise<string> }>((resolve, reject) => {
+          const req = http.request(`${own.url}/v1/chat/completions`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${KEY_A}`, 'content-type': 'application/json' },
+          });
+          req.on('response', (res) => {
+            let text = '';
+            const ended = new Promise<string>((done) => {
+              res.on('data', (c: Buffer) => (text += c.toString()));
+              res.on('end', () => done(text));
+              res.on('error', () => done(text));
+              res.on('close', () => done(text));
+            });
+            res.once('data', (c: Buffer) => resolve({ first: c.toString(), ended }));
+          });
+          req.on('error', reject);
+          req.end(JSON.stringify(chat('stall until shutdown', { stream: true, agentwall_run_id: 'cut-at-shutdown' })));
+        });
+        expect(received.first).toContain('data:');
+
+        // The upstream never finishes this stream; close() must not wait for it past the timeout.
+        await own.agentwall.close();
+        expect(logs).toContainEqual({ code: 'AW_CLOSE_TIMEOUT', timeout_ms: 50, steps_in_flight: 1 });
+        expect(logs.some((f) => f?.['code'] === 'AW_CLOSE_UNRECORDED')).toBe(false);
+        await received.ended;
+        await eventually(() => mock.requests.some((r) => r.aborted && JSON.stringify(r.body).includes('stall until shutdown')));
+
+        const run = await store.getRun({ keyId: 'alpha', runId: 'cut-at-shutdown' });
+        expect(run?.stepRecords).toEqual([expect.objectContaining({ step: 1, stream: true, estimated: true })]);
+        expect(run?.stepRecords[0]?.status).not.toBe('ok');
+        expect(run?.costMicros).toBeGreaterThan(0);
+        expect(run?.reservedMicros).toBe(0);
+      });
     });
 
     describe('the host app', () => {
