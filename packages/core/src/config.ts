@@ -5,6 +5,7 @@ import { createPriceBook, type PriceBook } from './cost/pricing.js';
 import { createDlpScanner, type DlpScanner } from './dlp/index.js';
 import { Upstreams } from './forward/upstreams.js';
 import { DEFAULT_LOOP_PARAMS, similarityToDistance, type LoopParams } from './loop/index.js';
+import { SettleRetries } from './pipeline/settle-retries.js';
 import { StepsInFlight } from './pipeline/steps-in-flight.js';
 import { parseOptions, type AgentWallOptions, type Logger, type LoopOptions, type UpstreamOptions } from './options.js';
 import { MemoryStore } from './store/memory-store.js';
@@ -30,6 +31,8 @@ export interface AgentWallConfig {
   loop: LoopSettings | undefined;
   /** Admitted steps not settled yet; `close()` waits for them. */
   inFlight: StepsInFlight;
+  /** Steps whose settle failed, sent again until the store records them. */
+  settleRetries: SettleRetries;
   /** How long `close()` lets requests in flight run before it cuts them. */
   shutdownTimeoutMs: number;
 }
@@ -112,6 +115,7 @@ export function resolveConfig(input: AgentWallOptions | undefined): AgentWallCon
     }
     if (!dlp.enabled) dlp = undefined;
   }
+  const inFlight = new StepsInFlight();
   return {
     options,
     store,
@@ -129,7 +133,8 @@ export function resolveConfig(input: AgentWallOptions | undefined): AgentWallCon
     dlp,
     dlpResponses: options.dlp !== false && options.dlp.responses && dlp !== undefined,
     loop: options.loop === false ? undefined : resolveLoop({ mode: 'block', params: { ...DEFAULT_LOOP_PARAMS } }, options.loop),
-    inFlight: new StepsInFlight(),
+    inFlight,
+    settleRetries: new SettleRetries(store, inFlight, logger),
     shutdownTimeoutMs: options.shutdownTimeoutMs,
   };
 }

@@ -41,6 +41,10 @@ function fake(shutdownTimeoutMs: number, ownsStore = true): Fake {
         events.push('store closed');
       },
     },
+    settleRetries: {
+      flush: () => events.push('retries flushed'),
+      stop: () => events.push('retries stopped'),
+    },
   } as unknown as AgentWallConfig;
   return { cfg, events, logs, drain };
 }
@@ -63,11 +67,11 @@ describe('shutdown (close)', () => {
     expect(f.events).toEqual(['upstreams closing']);
     f.drain();
     await flush();
-    expect(f.events).toEqual(['upstreams closing', 'upstreams drained']);
+    expect(f.events).toEqual(['upstreams closing', 'upstreams drained', 'retries flushed']);
     expect(done).toBe(false);
     f.cfg.inFlight.end();
     await closing;
-    expect(f.events).toEqual(['upstreams closing', 'upstreams drained', 'store closed']);
+    expect(f.events).toEqual(['upstreams closing', 'upstreams drained', 'retries flushed', 'retries stopped', 'store closed']);
     expect(f.logs).toEqual([]);
     // Nothing left on the clock: a closed AgentWall holds no timer that would keep the process up.
     expect(jest.getTimerCount()).toBe(0);
@@ -81,7 +85,7 @@ describe('shutdown (close)', () => {
     expect(f.events).toEqual(['upstreams closing']);
     await jest.advanceTimersByTimeAsync(1);
     // undici's close() resolves once destroy() has ended what was in flight.
-    expect(f.events).toEqual(['upstreams closing', 'log warn', 'upstreams destroyed', 'upstreams drained']);
+    expect(f.events).toEqual(['upstreams closing', 'log warn', 'upstreams destroyed', 'upstreams drained', 'retries flushed']);
     expect(f.logs[0]?.fields).toEqual({ code: 'AW_CLOSE_TIMEOUT', timeout_ms: 5_000, steps_in_flight: 1 });
     // The cut request's step settles (as the pipeline does when its upstream fails): the store closes after it.
     f.cfg.inFlight.end();
@@ -103,7 +107,7 @@ describe('shutdown (close)', () => {
     await jest.advanceTimersByTimeAsync(1);
     await closing;
     expect(f.logs.map((l) => l.fields)).toEqual([{ code: 'AW_CLOSE_UNRECORDED', steps: 2 }]);
-    expect(f.events.slice(-2)).toEqual(['log error', 'store closed']);
+    expect(f.events.slice(-3)).toEqual(['log error', 'retries stopped', 'store closed']);
   });
 
   it('with shutdownTimeoutMs: Infinity, waits as long as it takes', async () => {
@@ -126,6 +130,6 @@ describe('shutdown (close)', () => {
     const f = fake(1_000, false);
     f.drain();
     await shutdown(f.cfg);
-    expect(f.events).toEqual(['upstreams closing', 'upstreams drained']);
+    expect(f.events).toEqual(['upstreams closing', 'upstreams drained', 'retries flushed', 'retries stopped']);
   });
 });

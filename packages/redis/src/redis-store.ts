@@ -134,6 +134,7 @@ export class RedisStore implements Store {
       JSON.stringify(req.record),
       String(req.record.step),
       req.record.status === 'ok' ? '1' : '0',
+      req.retry ? '1' : '0',
     )) as [string, string];
     return { runCostMicros: Number(reply[0]), steps: Number(reply[1]) };
   }

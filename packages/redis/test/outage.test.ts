@@ -111,6 +111,34 @@ describeWithRedisServer('RedisStore through a Redis outage', () => {
     expect(log.lines.filter((l) => l.code === 'AW_REDIS_RECONNECTED')).toHaveLength(1);
   }, 40_000);
 
+  it('records a step whose settle met the outage once Redis is back: cost counted once, reservation released', async () => {
+    const log = recordingLogger();
+    const { app: target } = app({ logger: log.logger });
+    const usage = async () => (await request(target).get('/agentwall/usage').set('Authorization', `Bearer ${KEY}`)).body.daily as { spent_usd: number; reserved_usd: number };
+    const before = await usage();
+
+    // The upstream answers after 3 s; Redis goes down meanwhile, so the step's settle finds it gone.
+    mock.fail({ kind: 'delay', ms: 3000 });
+    const answered = request(target).post('/v1/chat/completions').set('Authorization', `Bearer ${KEY}`).set('X-AgentWall-Run-ID', 'settle-retry').send(chat('in flight when Redis goes down'));
+    const pending = answered.then((r) => r);
+    await eventually(async () => mock.requests.some((r) => JSON.stringify(r.body).includes('in flight when Redis goes down')), 5_000);
+    await redis.kill();
+    const res = await pending;
+    expect(res.status).toBe(200);
+    expect(res.body.agentwall).toMatchObject({ step: 1, cost_usd: 5 });
+    expect(log.lines.filter((l) => l.code === 'AW_SETTLE_DEFERRED')).toHaveLength(1);
+
+    await redis.start();
+    // Nothing here resends it: the retry does, once ioredis has reconnected by itself.
+    const run = async () => (await request(target).get('/agentwall/runs/settle-retry').set('Authorization', `Bearer ${KEY}`)).body as Record<string, unknown>;
+    await eventually(async () => ((await run().catch(() => ({}))) as { step_details?: unknown[] }).step_details?.length === 1, 20_000);
+    expect(await run()).toMatchObject({ steps: 1, cost_usd: 5, reserved_usd: 0 });
+    const after = await usage();
+    expect(after.spent_usd - before.spent_usd).toBe(5);
+    expect(after.reserved_usd).toBe(before.reserved_usd);
+    expect(log.lines.filter((l) => l.code === 'AW_SETTLE_FAILED')).toHaveLength(0);
+  }, 40_000);
+
   it('rejects a script in flight when the connection drops, and never resends it after reconnecting', async () => {
     const store = new RedisStore({ url: redis.url, logger: quiet });
     stores.push(store);

@@ -227,16 +227,18 @@ async function chatCompletion(req: CoreRequest, identity: KeyIdentity, cfg: Agen
       let runCostMicros = priced.costMicros;
       // Admitted untracked while the store was down: there is nothing to settle against.
       if (tracked) {
+        const settleRequest: SettleRequest = { run, now: cfg.now(), ttlMs: cfg.runTtlMs, record };
+        if (reservation) settleRequest.reservation = reservation;
+        let ended = true;
         try {
-          const settleRequest: SettleRequest = { run, now: cfg.now(), ttlMs: cfg.runTtlMs, record };
-          if (reservation) settleRequest.reservation = reservation;
           const after = await cfg.store.settle(settleRequest);
           runSteps = after.steps;
           runCostMicros = after.runCostMicros;
         } catch (err) {
-          cfg.logger.error('agentwall: could not record a step outcome', { code: 'AW_SETTLE_FAILED', run_id: run.runId, step, cost_micros: priced.costMicros, error: String(err) });
+          // Sent again until the store records it; the step stays in flight until then.
+          ended = !cfg.settleRetries.hold(settleRequest, err);
         } finally {
-          cfg.inFlight.end();
+          if (ended) cfg.inFlight.end();
         }
       }
       const meta: AgentWallMetadata = {

@@ -12,9 +12,10 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * 1. Upstream requests in flight finish (undici's `close()`), for up to `shutdownTimeoutMs`. Past that,
  *    they are cut (`destroy()`): a stream cut off is charged its estimate, a request with no answer yet
  *    costs nothing, as when a client leaves. Logged as `AW_CLOSE_TIMEOUT`.
- * 2. The steps they admitted are recorded (each settle releases its reservation), for whatever is left of
- *    the timeout and at least {@link RECORD_GRACE_MS}. A step still unrecorded then is logged as
- *    `AW_CLOSE_UNRECORDED` with the count, rather than holding the shutdown forever.
+ * 2. The steps they admitted are recorded (each settle releases its reservation; steps held for a retry
+ *    after a failed settle are retried at once), for whatever is left of the timeout and at least
+ *    {@link RECORD_GRACE_MS}. A step still unrecorded then is logged as `AW_CLOSE_UNRECORDED` with the
+ *    count, rather than holding the shutdown forever, and retries stop.
  * 3. The store closes, when AgentWall made it.
  *
  * @example
@@ -31,6 +32,8 @@ export async function shutdown(cfg: AgentWallConfig): Promise<void> {
     });
     await cfg.upstreams.destroy();
   }
+  // Steps whose settle failed earlier are sent again now rather than at their next back-off.
+  cfg.settleRetries.flush();
   const left = Math.max(RECORD_GRACE_MS, timeoutMs - (performance.now() - started));
   if (!(await settlesWithin(cfg.inFlight.idle(), left))) {
     cfg.logger.error(`agentwall: closing with ${cfg.inFlight.size} step(s) not recorded; their reservations stay held until the run's counters expire`, {
@@ -38,6 +41,7 @@ export async function shutdown(cfg: AgentWallConfig): Promise<void> {
       steps: cfg.inFlight.size,
     });
   }
+  cfg.settleRetries.stop();
   if (cfg.ownsStore) await cfg.store.close();
 }
 

@@ -176,6 +176,7 @@ export class MemoryStore implements Store {
 
   async settle(req: SettleRequest): Promise<SettleResult> {
     const state = this.touch(req.run, req.now, req.ttlMs);
+    if (req.retry && state.stepRecords.some((r) => r.step === req.record.step)) return { runCostMicros: state.costMicros, steps: state.steps };
     const cost = req.record.costMicros;
     const held = req.reservation?.micros ?? 0;
     state.costMicros += cost;

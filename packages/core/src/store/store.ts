@@ -128,6 +128,12 @@ export interface SettleRequest {
   record: StepRecord;
   /** The reservation taken at admit, released now; `record.costMicros` is added as spend instead. */
   reservation?: { micros: number; day: string; month: string };
+  /**
+   * Set when AgentWall sends a settle again because the store failed to answer it. That first attempt
+   * may have been applied with only its answer lost, so a store applies a retry only when the run
+   * holds no record of `record.step` yet; otherwise it changes nothing and answers the run's figures.
+   */
+  retry?: boolean;
 }
 
 /** A key's spend in one period. */

@@ -160,6 +160,24 @@ export function storeContract(name: string, make: () => Promise<Store>, teardown
       expect(await store.getUsage(r.keyId, '2026-11-25', '2026-11')).toEqual({ daily: { spentMicros: 0, reservedMicros: 0 }, monthly: { spentMicros: 40, reservedMicros: 0 } });
     });
 
+    it('applies a retried settle only when the run holds no record of that step (a lost answer is not counted twice)', async () => {
+      const r = run();
+      const reservation = { micros: 100, day: '2026-11-24', month: '2026-11' };
+      const admitted = () => store.admit({ run: r, now: 1, ttlMs: TTL, maxSteps: 0, budget: budget(100, { run: 1000 }) });
+      await admitted();
+      await admitted();
+      // Step 1's first settle was applied, its answer lost: the retry changes nothing.
+      await store.settle({ run: r, now: 2, ttlMs: TTL, record: record(1, 40), reservation });
+      expect(await store.settle({ run: r, now: 3, ttlMs: TTL, record: record(1, 40), reservation, retry: true })).toEqual({ runCostMicros: 40, steps: 2 });
+      // Step 2's first settle never arrived: the retry is applied.
+      expect(await store.settle({ run: r, now: 3, ttlMs: TTL, record: record(2, 25), reservation, retry: true })).toEqual({ runCostMicros: 65, steps: 2 });
+      expect(await store.getRun(r)).toMatchObject({ costMicros: 65, reservedMicros: 0, stepRecords: [{ step: 1 }, { step: 2 }] });
+      expect(await store.getUsage(r.keyId, '2026-11-24', '2026-11')).toEqual({
+        daily: { spentMicros: 65, reservedMicros: 0 },
+        monthly: { spentMicros: 65, reservedMicros: 0 },
+      });
+    });
+
     it('detects loops inside admit: an exact repeat is refused with its finding and recorded', async () => {
       const r = run();
       expect(await store.admit({ run: r, now: 1, ttlMs: TTL, maxSteps: 0, loop: loop('hello') })).toEqual({ admitted: true, step: 1 });

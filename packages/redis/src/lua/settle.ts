@@ -5,7 +5,8 @@ import { DAY_TTL_MS, MONTH_TTL_MS, RUN_HELPERS_LUA } from './run-helpers.js';
 /**
  * KEYS: the run's state, window, steps and blocked keys, then the key's day and month usage hashes.
  * ARGV: now, ttlMs, costMicros, heldMicros, touchUsage (`'1'` when there was a reservation or a cost),
- * record JSON, record step, ok (`'1'` when the step completed).
+ * record JSON, record step, ok (`'1'` when the step completed), retry (`'1'`: apply only when the run holds
+ * no record of that step yet, see `SettleRequest.retry`).
  * Reply: `{ runCostMicros, steps }` as strings.
  *
  * @example
@@ -16,6 +17,17 @@ local DAY, MONTH = KEYS[5], KEYS[6]
 local now, ttl, cost, held = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
 
 touch(now)
+-- A retry whose first attempt was applied after all (its answer lost) changes nothing.
+if ARGV[9] == '1' and not fresh then
+  local step = tonumber(ARGV[7])
+  for _, raw in ipairs(redis.call('LRANGE', STEPS, 0, -1)) do
+    if cjson.decode(raw).step == step then
+      local s = redis.call('HMGET', STATE, 'costMicros', 'steps')
+      expire_run(ttl)
+      return { s[1], s[2] }
+    end
+  end
+end
 redis.call('HINCRBY', STATE, 'costMicros', cost)
 release(STATE, 'reservedMicros', held)
 if ARGV[5] == '1' then

@@ -1,0 +1,108 @@
+// SettleRetries on a fake store and jest's fake clock: back-off, retry flag, give-up, bounds, flush and stop.
+import type { SettleRequest, SettleResult, Store } from '../src/store/store.js';
+import { SettleRetries, type SettleRetryLimits } from '../src/pipeline/settle-retries.js';
+import { StepsInFlight } from '../src/pipeline/steps-in-flight.js';
+
+const LIMITS: SettleRetryLimits = { maxPending: 2, firstDelayMs: 100, maxDelayMs: 400, giveUpAfterMs: 10_000 };
+
+function request(step: number): SettleRequest {
+  return {
+    run: { keyId: 'k', runId: 'r' },
+    now: 1,
+    ttlMs: 60_000,
+    record: { step, model: 'm', status: 'ok', stream: false, costMicros: 7, estimated: false, latencyMs: 1, at: 1 },
+    reservation: { micros: 50, day: '2026-11-24', month: '2026-11' },
+  };
+}
+
+/** A store whose settle fails while `down` is true, recording when each call came (fake clock). */
+function flakyStore() {
+  const calls: Array<{ at: number; req: SettleRequest }> = [];
+  const state = { down: true };
+  const store = {
+    async settle(req: SettleRequest): Promise<SettleResult> {
+      calls.push({ at: Date.now(), req });
+      if (state.down) throw new Error('Connection is closed.');
+      return { runCostMicros: 7, steps: 1 };
+    },
+  } as unknown as Store;
+  return { store, calls, state };
+}
+
+function setup(limits = LIMITS) {
+  const { store, calls, state } = flakyStore();
+  const inFlight = new StepsInFlight();
+  const logs: Array<{ level: string; fields: Record<string, unknown> | undefined }> = [];
+  const at = (level: string) => (_m: string, fields?: Record<string, unknown>) => logs.push({ level, fields });
+  const retries = new SettleRetries(store, inFlight, { info: at('info'), warn: at('warn'), error: at('error') }, limits);
+  return { retries, inFlight, calls, state, logs };
+}
+
+describe('SettleRetries', () => {
+  beforeEach(() => jest.useFakeTimers({ now: 0 }));
+  afterEach(() => jest.useRealTimers());
+
+  it('sends the step again with retry set, backing off by doubling up to the cap, and ends it once recorded', async () => {
+    const t = setup();
+    t.inFlight.begin();
+    expect(t.retries.hold(request(3), new Error('Connection is closed.'))).toBe(true);
+    expect(t.logs).toEqual([{ level: 'warn', fields: { code: 'AW_SETTLE_DEFERRED', run_id: 'r', step: 3, error: 'Error: Connection is closed.' } }]);
+    await jest.advanceTimersByTimeAsync(100 + 200 + 400 + 400);
+    expect(t.calls.map((c) => c.at)).toEqual([100, 300, 700, 1100]);
+    expect(t.calls.every((c) => c.req.retry === true && c.req.record.step === 3 && c.req.reservation?.micros === 50)).toBe(true);
+    expect(t.inFlight.size).toBe(1);
+    t.state.down = false;
+    await jest.advanceTimersByTimeAsync(400);
+    expect(t.calls).toHaveLength(5);
+    expect(t.inFlight.size).toBe(0);
+    expect(t.retries.size).toBe(0);
+    await jest.advanceTimersByTimeAsync(10_000);
+    expect(t.calls).toHaveLength(5);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('gives up after giveUpAfterMs, logging the cost it could not record', async () => {
+    const t = setup();
+    t.inFlight.begin();
+    t.retries.hold(request(1), new Error('down'));
+    await jest.advanceTimersByTimeAsync(20_000);
+    expect(t.inFlight.size).toBe(0);
+    expect(t.retries.size).toBe(0);
+    const failed = t.logs.filter((l) => l.fields?.['code'] === 'AW_SETTLE_FAILED');
+    expect(failed).toEqual([{ level: 'error', fields: expect.objectContaining({ step: 1, cost_micros: 7 }) }]);
+    expect(t.calls.at(-1)!.at).toBeGreaterThanOrEqual(10_000);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('holds at most maxPending steps; past it a failure is logged and left to the caller', () => {
+    const t = setup();
+    expect(t.retries.hold(request(1), new Error('down'))).toBe(true);
+    expect(t.retries.hold(request(2), new Error('down'))).toBe(true);
+    expect(t.retries.hold(request(3), new Error('down'))).toBe(false);
+    expect(t.retries.size).toBe(2);
+    expect(t.logs.at(-1)).toEqual({ level: 'error', fields: expect.objectContaining({ code: 'AW_SETTLE_FAILED', step: 3 }) });
+    t.retries.stop();
+  });
+
+  it('flush() retries every held step at once; stop() drops what is left and takes no more', async () => {
+    const t = setup();
+    t.inFlight.begin();
+    t.inFlight.begin();
+    t.retries.hold(request(1), new Error('down'));
+    t.retries.hold(request(2), new Error('down'));
+    t.retries.flush();
+    // The same tick: both sent without waiting for their back-off, and not twice while out.
+    t.retries.flush();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(t.calls.map((c) => [c.at, c.req.record.step])).toEqual([
+      [0, 1],
+      [0, 2],
+    ]);
+    t.retries.stop();
+    expect(t.inFlight.size).toBe(0);
+    expect(t.retries.size).toBe(0);
+    expect(jest.getTimerCount()).toBe(0);
+    t.inFlight.begin();
+    expect(t.retries.hold(request(3), new Error('down'))).toBe(false);
+  });
+});
