@@ -36,6 +36,9 @@ export interface LoadResult {
   responses: number;
   /** The contender's CPU time (user + system) over the run divided by `responses`, in µs; set by the orchestrator, NaN where unknown. */
   cpuUsPerRequest?: number;
+  /** The Redis-store contender only, on a redis-server the bench started: the server's CPU and commands per request. */
+  redisCpuUsPerRequest?: number;
+  redisCommandsPerRequest?: number;
 }
 
 export interface SequentialResult {

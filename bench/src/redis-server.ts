@@ -1,7 +1,7 @@
 // A throwaway redis-server on a free loopback port, for the Redis-store contender when BENCH_REDIS_URL is not set.
 import { spawn } from 'node:child_process';
 import net from 'node:net';
-import { track } from './processes.js';
+import { cpuUsOf, track } from './processes.js';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -31,14 +31,57 @@ function pong(port: number): Promise<boolean> {
   });
 }
 
-/** Starts redis-server without persistence; resolves its URL and a stop function, or rejects when it will not start. */
-export async function startRedis(): Promise<{ url: string; stop(): void }> {
+/** A redis-server the bench started: its URL, what it has spent, and how to stop it. */
+export interface BenchRedis {
+  url: string;
+  /** The server's CPU time so far (user + system, µs), from /proc; undefined where there is none. */
+  cpuUs(): number | undefined;
+  /** Commands the server has run so far, those inside scripts included; the bench's own INFO calls are not counted. */
+  commands(): Promise<number>;
+  stop(): void;
+}
+
+/** The RESP bulk reply of one INFO call, on a connection of its own. */
+function info(port: number, section: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.once('connect', () => socket.write(`INFO ${section}\r\n`));
+    socket.on('data', (chunk: string) => {
+      text += chunk;
+      const head = /^\$(\d+)\r\n/.exec(text);
+      if (head && Buffer.byteLength(text) >= head[0].length + Number(head[1])) {
+        socket.destroy();
+        resolve(text.slice(head[0].length));
+      }
+    });
+    socket.once('error', reject);
+  });
+}
+
+/** Sums `calls=` over `INFO commandstats`, leaving out the commands the bench itself sends (info, ping). */
+export function commandsOf(stats: string): number {
+  let n = 0;
+  for (const m of stats.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) if (m[1] !== 'info' && m[1] !== 'ping') n += Number(m[2]);
+  return n;
+}
+
+/** Starts redis-server without persistence; resolves it, or rejects when it will not start. */
+export async function startRedis(): Promise<BenchRedis> {
   const port = await freePort();
   const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   track(proc);
   const failed = new Promise<never>((_, reject) => proc.once('error', reject));
   for (let i = 0; i < 50; i += 1) {
-    if (await Promise.race([pong(port), failed])) return { url: `redis://127.0.0.1:${port}`, stop: () => proc.kill('SIGTERM') };
+    if (await Promise.race([pong(port), failed])) {
+      return {
+        url: `redis://127.0.0.1:${port}`,
+        cpuUs: () => cpuUsOf(proc.pid!),
+        commands: async () => commandsOf(await info(port, 'commandstats')),
+        stop: () => proc.kill('SIGTERM'),
+      };
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   proc.kill('SIGKILL');

@@ -106,7 +106,10 @@ function table(summaries: Summary[], ttfb: boolean): string[] {
       lines.push(`| ${s.label} | ${cols.map(() => dash).join(' | ')} | skipped: ${s.skipped} |`);
       continue;
     }
-    const notes = s.failures > 0 ? [`**${s.failures} failed requests: row invalid**`, ...s.notes] : s.notes;
+    const redis = Number.isFinite(s.redisCommandsPerRequest)
+      ? [`redis-server: ${num(s.redisCpuUsPerRequest, 0)} µs CPU and ${s.redisCommandsPerRequest.toFixed(1)} commands per request, on the same cores, not in the CPU column`]
+      : [];
+    const notes = [...(s.failures > 0 ? [`**${s.failures} failed requests: row invalid**`] : []), ...s.notes, ...redis];
     lines.push(`| ${s.label} | ${cols.map((c) => c.cell(s)).join(' | ')} | ${notes.join('; ')} |`);
   }
   return lines;

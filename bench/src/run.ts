@@ -7,7 +7,7 @@ import type { LoadJob, LoadResult, SequentialResult } from './driver.js';
 import { drive, loadJob, startContender, startUpstream } from './harness.js';
 import { runProfile } from './profile.js';
 import type { Child } from './processes.js';
-import { startRedis } from './redis-server.js';
+import { startRedis, type BenchRedis } from './redis-server.js';
 import { watchCpuNoise } from './cpu-noise.js';
 import { codeState, machine, toMarkdown, type BenchReport } from './report.js';
 import { SCENARIOS, type Scenario } from './scenarios.js';
@@ -26,7 +26,7 @@ async function sanityCheck(scenario: Scenario, c: Contender, job: LoadJob, answe
   return undefined;
 }
 
-async function runScenario(cfg: BenchConfig, scenario: Scenario, contenders: Contender[], unavailable: Map<string, string>, redisUrl: string | undefined): Promise<ContenderRun[]> {
+async function runScenario(cfg: BenchConfig, scenario: Scenario, contenders: Contender[], unavailable: Map<string, string>, redisUrl: string | undefined, redis: BenchRedis | undefined): Promise<ContenderRun[]> {
   const upstream = await startUpstream(cfg, scenario);
   const runs: ContenderRun[] = [];
   const active: Array<{ run: ContenderRun; child?: Child; port: number }> = [];
@@ -67,11 +67,19 @@ async function runScenario(cfg: BenchConfig, scenario: Scenario, contenders: Con
       for (const a of order) {
         const c = a.run.contender;
         const job = loadJob(cfg, scenario, c, a.port, cfg.durationS);
+        const onRedis = c.redis === true ? redis : undefined;
+        const redisBefore = onRedis ? { cpu: onRedis.cpuUs(), commands: await onRedis.commands() } : undefined;
         const cpuBefore = a.child?.cpuUs();
         const load = await drive<LoadResult>(cfg, job);
         const cpuAfter = a.child?.cpuUs();
         // The contender's own CPU per answered request: what a request costs it, whatever the machine's other load.
         load.cpuUsPerRequest = cpuBefore !== undefined && cpuAfter !== undefined && load.responses > 0 ? (cpuAfter - cpuBefore) / load.responses : Number.NaN;
+        if (onRedis && redisBefore && load.responses > 0) {
+          // Redis runs on the same two cores, so its CPU is part of what a request costs the machine.
+          const cpu = onRedis.cpuUs();
+          load.redisCpuUsPerRequest = cpu !== undefined && redisBefore.cpu !== undefined ? (cpu - redisBefore.cpu) / load.responses : Number.NaN;
+          load.redisCommandsPerRequest = ((await onRedis.commands()) - redisBefore.commands) / load.responses;
+        }
         a.run.rounds.push(load);
         let line = `[${scenario.id} ${round + 1}/${cfg.rounds}] ${c.id.padEnd(16)} ${load.rps.toFixed(0).padStart(6)} req/s  p50 ${load.p50.toFixed(2)} ms  p99 ${load.p99.toFixed(2)} ms  CPU ${load.cpuUsPerRequest.toFixed(0)} µs/req`;
         if (load.non2xx + load.errors > 0) line += `  (${load.non2xx} non-2xx, ${load.errors} errors)`;
@@ -80,6 +88,7 @@ async function runScenario(cfg: BenchConfig, scenario: Scenario, contenders: Con
         const seq = await drive<SequentialResult>(cfg, { mode: 'sequential', url: job.url, body: job.body, headers: job.headers, count });
         a.run.sequential.push(seq);
         line += `  1-conn p50 ${seq.p50.toFixed(3)} ms  TTFB ${seq.ttfbP50.toFixed(3)} ms`;
+        if (load.redisCommandsPerRequest !== undefined) line += `  Redis ${(load.redisCpuUsPerRequest ?? Number.NaN).toFixed(0)} µs/req, ${load.redisCommandsPerRequest.toFixed(1)} commands/req`;
         console.log(line);
       }
     }
@@ -125,7 +134,7 @@ async function main(): Promise<void> {
   const foreignCpu = watchCpuNoise();
   const unavailable = unavailableContenders(contenders);
 
-  let redis: { url: string; stop(): void } | undefined;
+  let redis: BenchRedis | undefined;
   let redisUrl = cfg.redisUrl;
   if (!redisUrl && contenders.some((c) => c.redis && !unavailable.has(c.id))) {
     try {
@@ -151,7 +160,7 @@ async function main(): Promise<void> {
     for (const scenario of scenarios) {
       console.log(`\n== ${scenario.id}: ${scenario.title}`);
       const here = contenders.filter((c) => !c.scenarios || c.scenarios.includes(scenario.id));
-      const runs = await runScenario(cfg, scenario, here, unavailable, redisUrl);
+      const runs = await runScenario(cfg, scenario, here, unavailable, redisUrl, redis);
       const s = summarise(runs);
       summaries.set(scenario.id, s);
       report.scenarios.push({ scenario, summaries: s, runs });

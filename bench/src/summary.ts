@@ -38,6 +38,9 @@ export interface Summary {
   /** The contender process's CPU time per request under load, and what it adds over the baseline's. */
   cpuUsPerRequest: number;
   cpuAddedVsBaseline: number;
+  /** The Redis row on the bench's own redis-server: that server's CPU and commands per request (NaN elsewhere). */
+  redisCpuUsPerRequest: number;
+  redisCommandsPerRequest: number;
   peakRssBytes: number;
   rssVsBaseline: number;
   liveHeapBytes: number;
@@ -82,6 +85,8 @@ export function summarise(runs: ContenderRun[]): Summary[] {
       ttfbAddedVsBaseline: vsBase(seq(run, (s) => s.ttfbP50), seq(base, (s) => s.ttfbP50), diff),
       cpuUsPerRequest: median(load(run, (l) => l.cpuUsPerRequest ?? Number.NaN)),
       cpuAddedVsBaseline: vsBase(load(run, (l) => l.cpuUsPerRequest ?? Number.NaN), load(base, (l) => l.cpuUsPerRequest ?? Number.NaN), diff),
+      redisCpuUsPerRequest: median(load(run, (l) => l.redisCpuUsPerRequest ?? Number.NaN)),
+      redisCommandsPerRequest: median(load(run, (l) => l.redisCommandsPerRequest ?? Number.NaN)),
       peakRssBytes: peak,
       rssVsBaseline: baseOk && base.peakRssBytes ? peak / base.peakRssBytes : Number.NaN,
       liveHeapBytes: run.liveHeapBytes ?? Number.NaN,
