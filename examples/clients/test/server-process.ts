@@ -12,7 +12,8 @@ export interface ServerProcess {
   origin: string;
   /** The OpenAI base URL, `<origin>/v1`. */
   baseURL: string;
-  stop(): Promise<void>;
+  /** SIGTERM (a graceful shutdown), then waits for the exit; resolves how it exited. */
+  stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 export interface StartOptions {

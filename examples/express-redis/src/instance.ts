@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { agentwall, type AgentWallMiddleware, type AgentWallOptions } from '@agentwall/express';
 import { RedisStore } from '@agentwall/redis';
+import { closeGracefully } from '@agentwall/example-support';
 
 /** What {@link startInstance} needs. */
 export interface InstanceOptions {
@@ -69,9 +70,7 @@ export async function startInstance(o: InstanceOptions): Promise<RunningInstance
     url: `http://${host}:${port}`,
     store,
     async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await firewall.close();
+      await closeGracefully(server, () => firewall.close());
       // AgentWall closes only a store it made itself; this one is ours.
       await store.close();
     },

@@ -30,5 +30,5 @@ export async function startInstanceProcess(config: TestInstanceConfig, timeoutMs
     label: `instance ${config.name}`,
     timeoutMs,
   });
-  return { url: server.listening, pid: server.pid, stop: server.stop };
+  return { url: server.listening, pid: server.pid, stop: async () => void (await server.stop()) };
 }

@@ -10,7 +10,8 @@ export interface ChildServer {
   /** The first capture group of the listening line (e.g. the URL). */
   listening: string;
   pid: number;
-  stop(): Promise<void>;
+  /** SIGTERM, then waits for the exit (SIGKILL after 10 s); resolves how it exited. */
+  stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 /** What to start and how to tell it is up. */
@@ -25,9 +26,9 @@ export interface ChildServerOptions {
   timeoutMs?: number;
 }
 
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
+function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
 }
 
 /**
@@ -85,8 +86,9 @@ export async function spawnServer(o: ChildServerOptions): Promise<ChildServer> {
       // A server stuck in shutdown must not outlive the test run; SIGKILL only if SIGTERM was ignored.
       const stuck = setTimeout(() => child.kill('SIGKILL'), 10_000);
       stuck.unref();
-      await done;
+      const how = await done;
       clearTimeout(stuck);
+      return how;
     },
   };
 }
