@@ -1,10 +1,11 @@
 // The Lua port of detectLoop against detectLoop itself: core's reference vectors, then thousands of random windows.
 import { Redis } from 'ioredis';
-import { DEFAULT_LOOP_PARAMS, detectLoop, type LoopDecision, type LoopParams, type StepFingerprint, type WindowEntry } from '@agentwall/core';
+import { detectLoop, type LoopDecision, type LoopParams, type StepFingerprint, type WindowEntry } from '@agentwall/core';
 import { DETECT_LOOP_PROBE_LUA } from '../src/lua/detect-loop.js';
 import { findingFrom } from '../src/replies.js';
 import { REDIS_URL, describeWithRedis } from './redis-available.js';
 import { prng } from '../../core/test/support/prng.js';
+import { DETECT_VECTORS } from '../../core/test/loop/detect-vectors.js';
 
 interface Case {
   name: string;
@@ -20,52 +21,6 @@ async function luaDetect(redis: Redis, c: Case): Promise<LoopDecision> {
   const entry = JSON.parse(String(reply[0])) as WindowEntry;
   return reply.length > 1 ? { finding: findingFrom(reply[1], reply[2], reply[3], reply[4]), entry } : { entry };
 }
-
-// The vectors of packages/core/test/loop/detect.test.ts, case for case (that file keeps them inline).
-const P = DEFAULT_LOOP_PARAMS;
-const fp = (over: Partial<StepFingerprint>): StepFingerprint => ({ exact: 'e0', normalized: 'n0', simhash: '', tool: '', toolRepeatsInRequest: 0, ...over });
-const at = (step: number, over: Partial<WindowEntry>): WindowEntry => ({ ...fp({}), step, nearRun: 0, toolRun: 0, ...over });
-const sketch = '0000000000000000';
-const one = at(1, { exact: 'x', tool: 't', toolRun: 1 });
-const second = { ...fp({ exact: 'x', tool: 't', toolRepeatsInRequest: 1 }), step: 2, nearRun: 0, toolRun: 2 };
-const cycleHistory = [at(1, { exact: 'a' }), at(2, { exact: 'x', normalized: 'na' }), at(3, { exact: 'b', normalized: 'nb' })];
-const nearHistory = [
-  at(1, { exact: 'a', normalized: 'na', simhash: '0000000000000000', nearRun: 1 }),
-  at(2, { exact: 'b', normalized: 'nb', simhash: '000000000000000f', nearRun: 2 }),
-];
-const twelve = Array.from({ length: 12 }, (_, i) => at(i + 1, { exact: `s${i + 1}`, normalized: `m${i + 1}` }));
-
-const VECTORS: Case[] = [
-  { name: 'first step with a sketch', history: [], current: fp({ simhash: '00000000000000ff' }), step: 1, params: P },
-  { name: 'first step without a sketch', history: [], current: fp({}), step: 1, params: P },
-  { name: 'exact vs previous', history: [at(4, { exact: 'e1', normalized: 'n1' })], current: fp({ exact: 'e1', normalized: 'n1' }), step: 5, params: P },
-  { name: 'normalized vs previous', history: [at(4, { exact: 'e1', normalized: 'n1' })], current: fp({ exact: 'e2', normalized: 'n1' }), step: 5, params: P },
-  { name: 'cycle, most recent match first', history: cycleHistory, current: fp({ exact: 'a', normalized: 'na' }), step: 4, params: P },
-  { name: 'cycle outside a narrow window', history: cycleHistory, current: fp({ exact: 'a' }), step: 4, params: { ...P, window: 2 } },
-  { name: 'repeats counted over the window', history: [at(1, { exact: 'a' }), at(2, { exact: 'a' }), at(3, { exact: 'a' })], current: fp({ exact: 'a' }), step: 4, params: P },
-  { name: 'near chain flagged', history: nearHistory, current: fp({ exact: 'c', normalized: 'nc', simhash: '00000000000000ff' }), step: 3, params: P },
-  { name: 'near chain broken by distance', history: nearHistory, current: fp({ exact: 'c', normalized: 'nc', simhash: '0000000000007fff' }), step: 3, params: P },
-  {
-    name: 'near chain not through a tool step',
-    history: [at(1, { simhash: sketch, nearRun: 2, exact: 'a' }), at(2, { tool: 't', exact: 'b', toolRun: 1 })],
-    current: fp({ exact: 'c', simhash: sketch }),
-    step: 3,
-    params: P,
-  },
-  {
-    name: 'near chain not through a sketch-less step',
-    history: [at(1, { simhash: sketch, nearRun: 2, exact: 'a' }), at(2, { simhash: '', exact: 'b' })],
-    current: fp({ exact: 'c', simhash: sketch }),
-    step: 3,
-    params: P,
-  },
-  { name: 'tool step twice is fine', history: [one], current: fp({ exact: 'x', tool: 't', toolRepeatsInRequest: 1 }), step: 2, params: P },
-  { name: 'tool step thrice is a loop', history: [one, second], current: fp({ exact: 'x', tool: 't', toolRepeatsInRequest: 1 }), step: 3, params: P },
-  { name: 'another tool exchange restarts', history: [one, second], current: fp({ exact: 'y', tool: 'u', toolRepeatsInRequest: 1 }), step: 3, params: P },
-  { name: "the request's own repeats", history: [], current: fp({ tool: 't', toolRepeatsInRequest: 4 }), step: 1, params: P },
-  { name: 'beyond the window: no finding', history: twelve, current: fp({ exact: 's2' }), step: 13, params: P },
-  { name: 'beyond the window: cycle inside it', history: twelve, current: fp({ exact: 's3' }), step: 13, params: P },
-];
 
 function randomCases(seed: number, count: number): Case[] {
   const rnd = prng(seed);
@@ -110,7 +65,7 @@ describeWithRedis('detect_loop (Lua) equals detectLoop', () => {
   });
   afterAll(() => redis.quit());
 
-  it.each(VECTORS.map((c) => [c.name, c] as const))('core vector: %s', async (_name, c) => {
+  it.each(DETECT_VECTORS.map((c) => [c.name, c] as const))('core vector: %s', async (_name, c) => {
     expect(await luaDetect(redis, c)).toStrictEqual(detectLoop(c.history, c.current, c.step, c.params));
   });
 
