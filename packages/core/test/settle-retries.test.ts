@@ -84,6 +84,14 @@ describe('SettleRetries', () => {
     t.retries.stop();
   });
 
+  it('does not retry a TypeError (a bug, not an outage): logged and left to the caller', () => {
+    const t = setup();
+    expect(t.retries.hold(request(4), new TypeError('RedisStore: record.costMicros must be a non-negative integer'))).toBe(false);
+    expect(t.retries.size).toBe(0);
+    expect(t.logs).toEqual([{ level: 'error', fields: expect.objectContaining({ code: 'AW_SETTLE_FAILED', step: 4 }) }]);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
   it('flush() retries every held step at once; stop() drops what is left and takes no more', async () => {
     const t = setup();
     t.inFlight.begin();

@@ -59,11 +59,14 @@ export class SettleRetries {
 
   /**
    * Takes over a step whose settle failed with `err`; it ends the step in `inFlight` once recorded or
-   * given up. False (and nothing held) when stopped or full: the caller ends the step itself.
+   * given up. False (logged, nothing held) when stopped, full, or `err` is a TypeError (a bug, which a
+   * retry would only repeat): the caller ends the step itself.
    */
   hold(req: SettleRequest, err: unknown): boolean {
-    if (this.stopped || this.held.size >= this.limits.maxPending) {
-      this.logFailed(req, err, this.stopped ? 'shutting down' : `${this.limits.maxPending} steps already wait for a retry`);
+    // A TypeError is a bug (RedisStore refuses fractional money with one): sending it again cannot help.
+    const refusal = err instanceof TypeError ? 'the store refused it' : undefined;
+    if (refusal || this.stopped || this.held.size >= this.limits.maxPending) {
+      this.logFailed(req, err, refusal ?? (this.stopped ? 'shutting down' : `${this.limits.maxPending} steps already wait for a retry`));
       return false;
     }
     const h: Held = { req: { ...req, retry: true }, delayMs: this.limits.firstDelayMs, giveUpAt: this.now() + this.limits.giveUpAfterMs, timer: undefined, busy: false };
