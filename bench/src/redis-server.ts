@@ -1,6 +1,7 @@
 // A throwaway redis-server on a free loopback port, for the Redis-store contender when BENCH_REDIS_URL is not set.
 import { spawn } from 'node:child_process';
 import net from 'node:net';
+import { Redis } from 'ioredis';
 import { cpuUsOf, track } from './processes.js';
 
 function freePort(): Promise<number> {
@@ -41,25 +42,6 @@ export interface BenchRedis {
   stop(): void;
 }
 
-/** The RESP bulk reply of one INFO call, on a connection of its own. */
-function info(port: number, section: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1');
-    let text = '';
-    socket.setEncoding('utf8');
-    socket.once('connect', () => socket.write(`INFO ${section}\r\n`));
-    socket.on('data', (chunk: string) => {
-      text += chunk;
-      const head = /^\$(\d+)\r\n/.exec(text);
-      if (head && Buffer.byteLength(text) >= head[0].length + Number(head[1])) {
-        socket.destroy();
-        resolve(text.slice(head[0].length));
-      }
-    });
-    socket.once('error', reject);
-  });
-}
-
 /** Sums `calls=` over `INFO commandstats`, leaving out the commands the bench itself sends (info, ping). */
 export function commandsOf(stats: string): number {
   let n = 0;
@@ -75,11 +57,17 @@ export async function startRedis(): Promise<BenchRedis> {
   const failed = new Promise<never>((_, reject) => proc.once('error', reject));
   for (let i = 0; i < 50; i += 1) {
     if (await Promise.race([pong(port), failed])) {
+      const url = `redis://127.0.0.1:${port}`;
+      // The bench's own connection, for INFO; its ready check is an INFO too, which commandsOf leaves out.
+      const admin = new Redis(url, { lazyConnect: true });
       return {
-        url: `redis://127.0.0.1:${port}`,
+        url,
         cpuUs: () => cpuUsOf(proc.pid!),
-        commands: async () => commandsOf(await info(port, 'commandstats')),
-        stop: () => proc.kill('SIGTERM'),
+        commands: async () => commandsOf(await admin.info('commandstats')),
+        stop: () => {
+          admin.disconnect();
+          proc.kill('SIGTERM');
+        },
       };
     }
     await new Promise((r) => setTimeout(r, 100));

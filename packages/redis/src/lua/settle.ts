@@ -16,34 +16,36 @@ export const SETTLE_LUA = `${RUN_HELPERS_LUA}
 local DAY, MONTH = KEYS[5], KEYS[6]
 local now, ttl, cost, held = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
 
+local step = tonumber(ARGV[7])
+
+-- The entries of one of the run's lists that belong to this step (as decoded JSON carries it).
+local function of_step(key)
+  local found = {}
+  for _, raw in ipairs(redis.call('LRANGE', key, 0, -1)) do
+    if cjson.decode(raw).step == step then found[#found + 1] = raw end
+  end
+  return found
+end
+
+local function settle()
+  redis.call('HINCRBY', STATE, 'costMicros', cost)
+  release(STATE, 'reservedMicros', held)
+  if ARGV[5] == '1' then
+    add_usage(DAY, 'spent', cost, ${DAY_TTL_MS})
+    release(DAY, 'reserved', held)
+    add_usage(MONTH, 'spent', cost, ${MONTH_TTL_MS})
+    release(MONTH, 'reserved', held)
+  end
+  append(STEPS, ARGV[6], ${RUN_LIMITS.stepRecords})
+  -- A step that got no answer leaves the loop window, so its retry is not taken for a repeat.
+  if ARGV[8] ~= '1' and not fresh then
+    for _, raw in ipairs(of_step(WINDOW)) do redis.call('LREM', WINDOW, 0, raw) end
+  end
+end
+
 touch(now)
 -- A retry whose first attempt was applied after all (its answer lost) changes nothing.
-if ARGV[9] == '1' and not fresh then
-  local step = tonumber(ARGV[7])
-  for _, raw in ipairs(redis.call('LRANGE', STEPS, 0, -1)) do
-    if cjson.decode(raw).step == step then
-      local s = redis.call('HMGET', STATE, 'costMicros', 'steps')
-      expire_run(ttl)
-      return { s[1], s[2] }
-    end
-  end
-end
-redis.call('HINCRBY', STATE, 'costMicros', cost)
-release(STATE, 'reservedMicros', held)
-if ARGV[5] == '1' then
-  add_usage(DAY, 'spent', cost, ${DAY_TTL_MS})
-  release(DAY, 'reserved', held)
-  add_usage(MONTH, 'spent', cost, ${MONTH_TTL_MS})
-  release(MONTH, 'reserved', held)
-end
-append(STEPS, ARGV[6], ${RUN_LIMITS.stepRecords})
--- A step that got no answer leaves the loop window, so its retry is not taken for a repeat.
-if ARGV[8] ~= '1' and not fresh then
-  local step = tonumber(ARGV[7])
-  for _, raw in ipairs(redis.call('LRANGE', WINDOW, 0, -1)) do
-    if cjson.decode(raw).step == step then redis.call('LREM', WINDOW, 0, raw) end
-  end
-end
+if not (ARGV[9] == '1' and not fresh and #of_step(STEPS) > 0) then settle() end
 local s = redis.call('HMGET', STATE, 'costMicros', 'steps')
 expire_run(ttl)
 return { s[1], s[2] }
