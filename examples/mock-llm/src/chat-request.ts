@@ -7,7 +7,7 @@ export interface ChatRequest {
   stream: boolean;
   includeUsage: boolean;
   /** `max_completion_tokens` or `max_tokens`, when a positive integer. */
-  maxTokens?: number;
+  maxTokens: number | undefined;
   /** Names of the function tools offered, in order. */
   toolNames: string[];
 }

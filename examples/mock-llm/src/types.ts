@@ -4,27 +4,27 @@ import type http from 'node:http';
 /** Behaviour knobs shared by {@link startMockLlm} and {@link createMockLlmHandler}. */
 export interface MockLlmOptions {
   /** Default answer delay in ms before headers (default 0). */
-  delayMs?: number;
+  delayMs?: number | undefined;
   /** Delay between stream chunks in ms (default 0). */
-  chunkDelayMs?: number;
+  chunkDelayMs?: number | undefined;
   /** Number of content chunks when streaming (default: one per word of the answer). */
-  streamChunks?: number;
+  streamChunks?: number | undefined;
   /** Fixed answer text; default: a deterministic answer derived from the last user message. */
-  answer?: string;
+  answer?: string | undefined;
   /** API key the mock requires in `Authorization: Bearer` (default: none required). */
-  apiKey?: string;
+  apiKey?: string | undefined;
   /** Log one line per request to the console (default false). */
-  log?: boolean;
+  log?: boolean | undefined;
   /** Most requests kept in `requests`, oldest dropped first, so a long-running mock stays bounded (default 10,000). */
-  maxRecorded?: number;
+  maxRecorded?: number | undefined;
 }
 
 /** Options of {@link startMockLlm}: the behaviour knobs plus where to listen. */
 export interface StartMockLlmOptions extends MockLlmOptions {
   /** Port to listen on; 0 (the default) picks a free one. */
-  port?: number;
+  port?: number | undefined;
   /** Interface to bind (default 127.0.0.1). */
-  host?: string;
+  host?: string | undefined;
 }
 
 /** One request as the mock received it. */

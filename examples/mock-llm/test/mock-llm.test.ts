@@ -12,7 +12,7 @@ function post(mock: MockLlm, body: unknown, init: { headers?: Record<string, str
     method: 'POST',
     headers: { 'content-type': 'application/json', ...init.headers },
     body: JSON.stringify(body),
-    signal: init.signal,
+    signal: init.signal ?? null,
   });
 }
 

@@ -74,7 +74,7 @@ export function resolveConfig(input: AgentWallOptions | undefined): AgentWallCon
   const options = parseOptions(input);
   const env = options.env ?? process.env;
 
-  const keys: Array<{ key?: string; keyHash?: string; name?: string }> = [...options.keys];
+  const keys: Array<{ key?: string | undefined; keyHash?: string | undefined; name?: string | undefined }> = [...options.keys];
   if (keys.length === 0) for (const key of envKeys(env['AGENTWALL_API_KEYS'])) keys.push({ key });
   const adminKey = options.adminKey ?? (env['AGENTWALL_ADMIN_KEY'] || undefined);
   if (options.auth === 'keys' && keys.length === 0 && !options.verifyKey) {

@@ -8,29 +8,29 @@ const MiB = 1024 * 1024;
 /** What a `verifyKey` callback or a configured key says about a key. */
 export interface KeySettings {
   /** Stable name of the key: its keyId in run and usage APIs. Default: first 12 hex chars of sha256(key). */
-  name?: string;
+  name?: string | undefined;
   /** Step limit per run for this key. Default: the global `maxSteps`. */
-  maxSteps?: number;
+  maxSteps?: number | undefined;
   /** Allowed model names or glob patterns (`gpt-4o*`). Default: every model. */
-  models?: string[];
+  models?: string[] | undefined;
   /** Budgets in USD for this key, overriding the global ones. */
-  budgets?: { runUsd?: number; dailyUsd?: number; monthlyUsd?: number };
+  budgets?: { runUsd?: number | undefined; dailyUsd?: number | undefined; monthlyUsd?: number | undefined } | undefined;
   /** Loop detection settings for this key, over the global ones. */
-  loop?: LoopOptions;
+  loop?: LoopOptions | undefined;
 }
 
 /** Loop detection settings (SPEC section 5). */
 export interface LoopOptions {
   /** `'block'` (429), `'warn'` (forward, report in metadata and `X-AgentWall-Loop`), `'kill'` (block and kill the run). Default: `'block'`. */
-  mode?: 'block' | 'warn' | 'kill';
+  mode?: 'block' | 'warn' | 'kill' | undefined;
   /** Recent steps searched for repeats and cycles. Default: 10. */
-  window?: number;
+  window?: number | undefined;
   /** Similarity (0.5 to 1) at which two prompts count as near repeats. Default: 0.9. */
-  similarity?: number;
+  similarity?: number | undefined;
   /** Near repeats in a row that make a loop. Default: 3. */
-  nearRepeats?: number;
+  nearRepeats?: number | undefined;
   /** Identical tool exchanges (same call, arguments and result) in a row that make a loop. Default: 3. */
-  toolRepeats?: number;
+  toolRepeats?: number | undefined;
 }
 
 const budgetsSchema = z
@@ -167,11 +167,11 @@ export interface UpstreamOptions {
   /** Base URL with the version path. Default: `https://api.openai.com/v1`. */
   url: string;
   /** The provider's key, sent as `Authorization: Bearer`. Default for the default upstream: `OPENAI_API_KEY`. */
-  apiKey?: string;
+  apiKey?: string | undefined;
   /** Model patterns served by this upstream (`claude-*`). Omitted: serves every model no other upstream claims. */
-  models?: string[];
+  models?: string[] | undefined;
   /** Extra headers for this upstream. */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
 }
 
 /**
@@ -182,46 +182,46 @@ export interface UpstreamOptions {
  */
 export interface AgentWallOptions {
   /** `'keys'` (default) requires an AgentWall key; `'none'` turns auth off and must be said out loud. */
-  auth?: 'keys' | 'none';
+  auth?: 'keys' | 'none' | undefined;
   /** AgentWall keys. Default: `AGENTWALL_API_KEYS` (comma-separated) when set. */
-  keys?: Array<({ key: string; keyHash?: never } | { keyHash: string; key?: never }) & KeySettings>;
+  keys?: Array<({ key: string; keyHash?: undefined } | { keyHash: string; key?: undefined }) & KeySettings> | undefined;
   /** Checks a key kept elsewhere. Return settings (or `true`) to accept, `false`/`null` to refuse. */
-  verifyKey?: (token: string) => KeySettings | boolean | null | undefined | Promise<KeySettings | boolean | null | undefined>;
+  verifyKey?: ((token: string) => KeySettings | boolean | null | undefined | Promise<KeySettings | boolean | null | undefined>) | undefined;
   /** Reads and kills any run, revokes keys. Default: `AGENTWALL_ADMIN_KEY`. */
-  adminKey?: string;
+  adminKey?: string | undefined;
   /** The default upstream. Default: `{ url: 'https://api.openai.com/v1', apiKey: OPENAI_API_KEY }`. */
-  upstream?: UpstreamOptions;
+  upstream?: UpstreamOptions | undefined;
   /** Several upstreams, routed by model pattern (first match wins; one without `models` is the fallback). */
-  upstreams?: UpstreamOptions[];
+  upstreams?: UpstreamOptions[] | undefined;
   /** Upstream timeouts. Defaults: connect 10 s, first byte 120 s, between stream chunks 120 s. */
-  timeouts?: { connectMs?: number; firstByteMs?: number; idleMs?: number };
+  timeouts?: { connectMs?: number | undefined; firstByteMs?: number | undefined; idleMs?: number | undefined } | undefined;
   /** Largest accepted request body. Default: 10 MiB. */
-  maxBodyBytes?: number;
+  maxBodyBytes?: number | undefined;
   /** Step limit per run (0: none). Default: 50. */
-  maxSteps?: number;
+  maxSteps?: number | undefined;
   /** Budget per run in USD (`null`: none). Default: 10. Per key: `keys[].budgets.runUsd`. */
-  maxRunCostUsd?: number | null;
+  maxRunCostUsd?: number | null | undefined;
   /** Budget per key per UTC day in USD. Default: none. Per key: `keys[].budgets.dailyUsd`. */
-  dailyBudgetUsd?: number;
+  dailyBudgetUsd?: number | undefined;
   /** Budget per key per UTC month in USD. Default: none. Per key: `keys[].budgets.monthlyUsd`. */
-  monthlyBudgetUsd?: number;
+  monthlyBudgetUsd?: number | undefined;
   /** Refuse a run's requests once it started longer ago than this. Default: none. */
-  maxRunDurationMs?: number;
+  maxRunDurationMs?: number | undefined;
   /** A model the price list does not know: `'allow'` (priced 0, warned once) or `'reject'` (400). Default: `'allow'`. */
-  unknownModel?: 'allow' | 'reject';
+  unknownModel?: 'allow' | 'reject' | undefined;
   /** Prices per model name or `*` glob, in USD per million tokens; they beat the price package. */
-  prices?: Record<string, { inputPerMTok: number; outputPerMTok: number; cachedInputPerMTok?: number; cacheWritePerMTok?: number }>;
+  prices?: Record<string, { inputPerMTok: number; outputPerMTok: number; cachedInputPerMTok?: number | undefined; cacheWritePerMTok?: number | undefined }> | undefined;
   /** Provider hint for the price package (e.g. `'openrouter'`). Default: detected from the model name. */
-  priceProvider?: string;
+  priceProvider?: string | undefined;
   /** Output tokens reserved when a request sets no `max_tokens`. Default: 4096. */
-  outputTokenCap?: number;
+  outputTokenCap?: number | undefined;
   /**
    * What each guard does while the store is unreachable: `true` lets requests through (logged),
    * `false` refuses them with 503 `store_unavailable`. Default: `{ auth: false, budgets: false, loop: true }`.
    */
-  failOpen?: { auth?: boolean; budgets?: boolean; loop?: boolean };
+  failOpen?: { auth?: boolean | undefined; budgets?: boolean | undefined; loop?: boolean | undefined } | undefined;
   /** Loop detection. Default: on, `block` mode, window 10, similarity 0.9, 3 near repeats, 3 tool repeats. `false` turns it off. */
-  loop?: false | LoopOptions;
+  loop?: false | LoopOptions | undefined;
   /**
    * DLP on prompts (and optionally answers). Default: secrets and card numbers masked, e-mail,
    * phone, SSN and IBAN off, answers untouched. `false` turns DLP off.
@@ -230,29 +230,30 @@ export interface AgentWallOptions {
     | false
     | {
         /** Action per kind: `'off'`, `'mask'` or `'block'` (400 `dlp_blocked`). */
-        kinds?: Partial<Record<DlpKind, DlpAction>>;
+        kinds?: Partial<Record<DlpKind, DlpAction>> | undefined;
         /** Extra patterns: `{ name, pattern, action?, validate? }`. */
-        custom?: DlpCustomPattern[];
+        custom?: DlpCustomPattern[] | undefined;
         /** Also mask the model's answers, streamed or not. Default: false. */
-        responses?: boolean;
-      };
+        responses?: boolean | undefined;
+      }
+    | undefined;
   /** Run state expires this long after the run's last activity. Default: 24 h. */
-  runTtlMs?: number;
+  runTtlMs?: number | undefined;
   /** Bound of the default `MemoryStore`. Default: 100,000 runs. */
-  maxRunsInMemory?: number;
+  maxRunsInMemory?: number | undefined;
   /**
    * How long `close()` lets upstream requests in flight finish; past it they are cut off (a stream is
    * charged its estimate) and recorded. `Infinity`: no bound. Default: 10 s.
    */
-  shutdownTimeoutMs?: number;
+  shutdownTimeoutMs?: number | undefined;
   /** Where state lives. Default: a bounded `MemoryStore`. */
-  store?: Store;
+  store?: Store | undefined;
   /** Default: `console`. */
-  logger?: Logger;
+  logger?: Logger | undefined;
   /** Environment to read `AGENTWALL_*` and `OPENAI_API_KEY` from. Default: `process.env`. */
-  env?: Record<string, string | undefined>;
+  env?: Record<string, string | undefined> | undefined;
   /** Clock in ms, for tests. Default: `Date.now`. */
-  now?: () => number;
+  now?: (() => number) | undefined;
 }
 
 /**

@@ -1,5 +1,5 @@
 // Options: defaults, and construction errors that name the bad option.
-import { createAgentWall } from '../src/index.js';
+import { createAgentWall, type AgentWallOptions } from '../src/index.js';
 
 const quiet = { info() {}, warn() {}, error() {} };
 const ok = { keys: [{ key: 'aw-key-123456', name: 'a' }], env: {}, logger: quiet };
@@ -31,6 +31,57 @@ describe('options', () => {
     const unbounded = createAgentWall({ ...ok, shutdownTimeoutMs: Infinity });
     expect(unbounded.config.shutdownTimeoutMs).toBe(Infinity);
     await unbounded.close();
+  });
+
+  it('takes an undefined field as its default, as a value read from the environment often is', async () => {
+    // Typed as a user's `process.env` reads are: this file is type-checked with exactOptionalPropertyTypes,
+    // so the public option types must say `| undefined` for this to compile.
+    const env: Record<string, string | undefined> = {};
+    const num = (name: string): number | undefined => (env[name] ? Number(env[name]) : undefined);
+    const options: AgentWallOptions = {
+      auth: undefined,
+      keys: [{ key: 'aw-key-123456', keyHash: undefined, name: env['AW_NAME'], maxSteps: num('AW_STEPS'), models: undefined, budgets: { runUsd: num('AW_RUN_USD'), dailyUsd: undefined, monthlyUsd: undefined }, loop: { mode: undefined, window: undefined, similarity: undefined, nearRepeats: undefined, toolRepeats: undefined } }],
+      verifyKey: undefined,
+      adminKey: env['AGENTWALL_ADMIN_KEY'],
+      upstream: { url: env['UPSTREAM_URL'] ?? 'https://api.openai.com/v1', apiKey: env['OPENAI_API_KEY'], models: undefined, headers: undefined },
+      upstreams: undefined,
+      timeouts: { connectMs: num('CONNECT_MS'), firstByteMs: undefined, idleMs: undefined },
+      maxBodyBytes: num('MAX_BODY'),
+      maxSteps: num('MAX_STEPS'),
+      maxRunCostUsd: num('RUN_USD'),
+      dailyBudgetUsd: num('DAY_USD'),
+      monthlyBudgetUsd: undefined,
+      maxRunDurationMs: undefined,
+      unknownModel: undefined,
+      prices: { 'my-model': { inputPerMTok: 1, outputPerMTok: 2, cachedInputPerMTok: undefined, cacheWritePerMTok: undefined } },
+      priceProvider: env['PRICE_PROVIDER'],
+      outputTokenCap: undefined,
+      failOpen: { auth: undefined, budgets: undefined, loop: undefined },
+      loop: undefined,
+      dlp: { kinds: undefined, custom: [{ name: 'ticket', pattern: /TICKET-\d+/, action: undefined, validate: undefined, maxLength: undefined }], responses: undefined },
+      runTtlMs: undefined,
+      maxRunsInMemory: num('MAX_RUNS'),
+      shutdownTimeoutMs: undefined,
+      store: undefined,
+      logger: quiet,
+      env: {},
+      now: undefined,
+    };
+    const aw = createAgentWall(options);
+    const defaults = createAgentWall(ok);
+    expect(aw.config.maxBodyBytes).toBe(defaults.config.maxBodyBytes);
+    expect(aw.config.maxSteps).toBe(50);
+    expect(aw.config.options.maxRunCostUsd).toBe(defaults.config.options.maxRunCostUsd);
+    expect(aw.config.options.timeouts).toEqual(defaults.config.options.timeouts);
+    expect(aw.config.options.failOpen).toEqual(defaults.config.options.failOpen);
+    expect(aw.config.loop).toEqual(defaults.config.loop);
+    expect(aw.config.runTtlMs).toBe(defaults.config.runTtlMs);
+    expect(aw.config.shutdownTimeoutMs).toBe(defaults.config.shutdownTimeoutMs);
+    expect(aw.config.upstreams.route('gpt-4o').origin).toBe('https://api.openai.com');
+    expect(aw.config.dlp?.scanText('see TICKET-42').text).toBe('see [REDACTED:ticket]');
+    expect(aw.config.dlp?.actions).toEqual(defaults.config.dlp?.actions);
+    await expect(aw.config.auth.authenticate({ authorization: 'Bearer aw-key-123456' })).resolves.toMatchObject({ isAdmin: false });
+    await Promise.all([aw.close(), defaults.close()]);
   });
 
   it.each([

@@ -14,7 +14,7 @@ export interface KoaContextLike {
   state: Record<string, unknown>;
   status: number;
   body: unknown;
-  respond?: boolean;
+  respond?: boolean | undefined;
   set(field: Record<string, string | string[]>): void;
 }
 

@@ -14,16 +14,16 @@ export interface RedisStoreOptions {
    * fail-fast calls while Redis is down, give it {@link FAIL_FAST_OPTIONS} (for a Cluster, see the README).
    * Default: none.
    */
-  client?: Redis | Cluster;
+  client?: Redis | Cluster | undefined;
   /**
    * A Redis URL (`redis://` or `rediss://`). The store then makes its own client with fail-fast settings
    * (see {@link FAIL_FAST_OPTIONS}), reconnects by itself, and closes the client in `close()`. Default: none.
    */
-  url?: string;
+  url?: string | undefined;
   /** Put before every key; it must not contain `{` or `}`, which would break the Cluster hash tags. Default: `'agentwall:'`. */
-  prefix?: string;
+  prefix?: string | undefined;
   /** Where connection loss and recovery are reported (once each per outage). Default: `console`. */
-  logger?: Logger;
+  logger?: Logger | undefined;
 }
 
 /**

@@ -89,6 +89,14 @@ describe('RedisStore options', () => {
     }
   });
 
+  it('takes an undefined option as its default (options read from the environment type-check as they are)', async () => {
+    const env: Record<string, string | undefined> = { REDIS_URL: `redis://127.0.0.1:${await freePort()}` };
+    const store = new RedisStore({ url: env['REDIS_URL'], client: undefined, prefix: env['REDIS_PREFIX'], logger: undefined });
+    expect((store as unknown as { keys: { day(k: string, d: string): string } }).keys.day('k', '2026-11-24')).toBe('agentwall:{k}:day:2026-11-24');
+    await store.close();
+    expect(() => new RedisStore({ url: env['NOT_SET'] })).toThrow(/`client`.*`url`/);
+  });
+
   it('leaves a client it was given open', async () => {
     const client = new Redis({ lazyConnect: true });
     try {

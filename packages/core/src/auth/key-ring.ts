@@ -32,7 +32,7 @@ export class KeyRing {
   private readonly byDigest = new Map<string, Entry>();
   private readonly admin: Buffer | undefined;
 
-  constructor(keys: Array<{ key?: string; keyHash?: string } & KeySettings>, adminKey: string | undefined) {
+  constructor(keys: Array<{ key?: string | undefined; keyHash?: string | undefined } & KeySettings>, adminKey: string | undefined) {
     for (const k of keys) {
       const digest = k.key !== undefined ? sha256(k.key) : Buffer.from(k.keyHash!.toLowerCase(), 'hex');
       const hex = digest.toString('hex');

@@ -13,9 +13,9 @@ export interface ModelPrice {
   /** Completion tokens, reasoning tokens included. */
   outputPerMTok: number;
   /** Cache-read prompt tokens; default `inputPerMTok` (no discount, never under-charges). */
-  cachedInputPerMTok?: number;
+  cachedInputPerMTok?: number | undefined;
   /** Cache-write tokens; informational, the OpenAI wire format does not report cache writes. Default absent. */
-  cacheWritePerMTok?: number;
+  cacheWritePerMTok?: number | undefined;
 }
 
 /**
@@ -40,7 +40,11 @@ export interface PriceTier {
  * createPriceBook().price('gpt-4o-mini')
  * // { inputPerMTok: 0.15, outputPerMTok: 0.6, cachedInputPerMTok: 0.075, known: true, source: 'package', matched: 'openai/gpt-4o-mini' }
  */
-export interface ResolvedPrice extends Required<Pick<ModelPrice, 'inputPerMTok' | 'outputPerMTok' | 'cachedInputPerMTok'>> {
+export interface ResolvedPrice {
+  inputPerMTok: number;
+  outputPerMTok: number;
+  /** Cache-read prompt tokens; `inputPerMTok` when the source gives no discount. */
+  cachedInputPerMTok: number;
   /** False when neither an override nor the package knows the model: every price is then 0. */
   known: boolean;
   source: 'override' | 'package' | 'unknown';
@@ -60,15 +64,15 @@ export interface ResolvedPrice extends Required<Pick<ModelPrice, 'inputPerMTok' 
  */
 export interface PriceBookOptions {
   /** Prices by exact model name or `*` glob, matched case-insensitively; they beat the package. Default none. */
-  overrides?: Record<string, ModelPrice>;
+  overrides?: Record<string, ModelPrice> | undefined;
   /** Provider id hint for the package (e.g. `'openai'`, `'openrouter'`); tried first, then auto-detection. Default none. */
-  provider?: string;
+  provider?: string | undefined;
   /** Called once per unknown model name. Default: `console.warn`. */
-  onUnknownModel?: (model: string) => void;
+  onUnknownModel?: ((model: string) => void) | undefined;
   /** Most model names kept in the cache (clients choose model names, so it must be bounded). Default 1000. */
-  maxEntries?: number;
+  maxEntries?: number | undefined;
   /** Clock used for date/time-dependent package prices. Default `() => new Date()`. */
-  now?: () => Date;
+  now?: (() => Date) | undefined;
 }
 
 /**

@@ -24,14 +24,14 @@ export interface DlpCustomPattern {
    */
   pattern: RegExp | string;
   /** What to do on a match. Default `'mask'`. */
-  action?: 'mask' | 'block';
+  action?: 'mask' | 'block' | undefined;
   /** Extra check on the matched text; `false` rejects it and the search resumes one character later. Default: accept. */
-  validate?: (match: string) => boolean;
+  validate?: ((match: string) => boolean) | undefined;
   /**
    * Longest match the stream masker must be able to hold back for this pattern; streamed matches longer than
    * this may be missed. Whole-text scans are unaffected. Default `256`.
    */
-  maxLength?: number;
+  maxLength?: number | undefined;
 }
 
 /** Default hold-back for custom patterns in streams. */

@@ -21,11 +21,11 @@ import { utcDay, utcMonth } from './periods.js';
 /** Options of {@link MemoryStore}. */
 export interface MemoryStoreOptions {
   /** Most runs kept; the least recently used go first. Default: 100,000. */
-  maxRuns?: number;
+  maxRuns?: number | undefined;
   /** Most key-period usage counters kept (two per active key). Default: 100,000. */
-  maxUsageEntries?: number;
+  maxUsageEntries?: number | undefined;
   /** Clock for TTL checks, for tests. Default: `performance.now`-based clock of lru-cache. */
-  perf?: { now(): number };
+  perf?: { now(): number } | undefined;
 }
 
 /**
