@@ -6,10 +6,11 @@ const ev = (o: unknown) => `data: ${typeof o === 'string' ? o : JSON.stringify(o
 const chunk = (content: string) => ({ choices: [{ index: 0, delta: { content } }], usage: null });
 const usage = { choices: [], usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 } };
 
-async function relay(parts: (string | Buffer)[], hideUsageChunk: boolean) {
+async function relay(parts: (string | Buffer)[], hideUsageChunk: boolean, estimateTokens?: (text: string) => number) {
   const seen: unknown[] = [];
   const r = new SseRelay({
     hideUsageChunk,
+    ...(estimateTokens ? { estimateTokens } : {}),
     onDone: async (obs) => {
       seen.push({ ...obs });
       return ': agentwall {"x":1}\n\n';
@@ -23,7 +24,7 @@ async function relay(parts: (string | Buffer)[], hideUsageChunk: boolean) {
       .on('end', resolve)
       .on('error', reject);
   });
-  return { text: Buffer.concat(out).toString(), seen: seen[0] as { usage: unknown; outputChars: number; done: boolean } };
+  return { text: Buffer.concat(out).toString(), seen: seen[0] as { usage: unknown; outputChars: number; outputTokens: number; done: boolean } };
 }
 
 describe('SseRelay', () => {
@@ -47,6 +48,23 @@ describe('SseRelay', () => {
     const { text, seen } = await relay(parts, true);
     expect(text).toBe(ev(chunk('héllo wörld ✓')) + ': agentwall {"x":1}\n\n' + ev('[DONE]'));
     expect(seen.outputChars).toBe('héllo wörld ✓'.length);
+  });
+
+  it('measures generated text from the JSON text: every key, in any order, escapes as written, a usage event once', async () => {
+    const delta = (d: unknown, extra: object = {}) => ({ choices: [{ index: 0, delta: d }], ...extra });
+    const events = [
+      delta({ role: 'assistant', content: '', refusal: null }),
+      // Two tool calls' arguments in one event; the quotes inside are escaped, so 9 characters as written.
+      delta({ tool_calls: [{ index: 0, function: { arguments: '{"a":1}' } }, { index: 1, function: { arguments: 'xy' } }] }, { usage: null }),
+      { usage: null, choices: [{ index: 0, delta: { refusal: 'no', content: 'ok' } }] },
+      delta({ content: 'a"b' }),
+      // Text and a usage object in one event (some providers end so): parsed, and its text counted once.
+      delta({ content: 'end' }, { usage: usage.usage }),
+    ];
+    const { seen } = await relay([...events.map(ev), ev('[DONE]')], false, (text) => text.length);
+    expect(seen.usage).toEqual(usage.usage);
+    expect(seen.outputChars).toBe(9 + 2 + 2 + 2 + 4 + 3);
+    expect(seen.outputTokens).toBe(seen.outputChars);
   });
 
   it('handles CRLF framing and multi-line data', async () => {

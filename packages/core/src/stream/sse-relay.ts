@@ -63,26 +63,31 @@ function eventData(event: string): string | undefined {
   return data;
 }
 
-const TEXT_KEYS = ['"content":"', '"refusal":"', '"arguments":"'];
+/** The keys of generated text, and the start of a usage object (whose event is parsed instead). */
+const SCAN = /"(?:content|refusal|arguments)":"|"usage":\{/g;
 
 /**
  * Calls `see` with the raw JSON text of every `content`, `refusal` and `arguments` string in an
- * event, without parsing it. Escapes are counted as written: this feeds an estimate only.
+ * event, without parsing it, in one pass over the text: one regular expression finds the three keys
+ * and `"usage":{` (a quote inside a JSON string is escaped, so neither can match inside a value).
+ * Escapes are counted as written: this feeds an estimate only. Stops and returns false at a usage
+ * object, since that event is parsed; what `see` was given before then must be taken back.
  */
-function scanStringValues(data: string, see: (text: string) => void): void {
-  for (const key of TEXT_KEYS) {
-    for (let at = data.indexOf(key); at !== -1; at = data.indexOf(key, at)) {
-      const start = at + key.length;
-      let end = start;
-      while (end < data.length) {
-        const c = data.charCodeAt(end);
-        if (c === 0x22 /* " */) break;
-        end += c === 0x5c /* \ */ ? 2 : 1;
-      }
-      if (end > start) see(data.slice(start, end));
-      at = end;
+function scanStringValues(data: string, see: (text: string) => void): boolean {
+  SCAN.lastIndex = 0;
+  while (SCAN.test(data)) {
+    const start = SCAN.lastIndex;
+    if (data.charCodeAt(start - 1) === 0x7b /* { */) return false;
+    let end = start;
+    while (end < data.length) {
+      const c = data.charCodeAt(end);
+      if (c === 0x22 /* " */) break;
+      end += c === 0x5c /* \ */ ? 2 : 1;
     }
+    if (end > start) see(data.slice(start, end));
+    SCAN.lastIndex = end;
   }
+  return true;
 }
 
 /** Calls `see` with each piece of generated text in a chunk's deltas. */
@@ -182,9 +187,14 @@ export class SseRelay extends Transform {
   private observe(data: string): Record<string, unknown> | typeof USAGE_ONLY | undefined {
     // Parsing every event costs more than relaying it: without a rewriter only events that carry a
     // usage object are parsed, and generated text is measured straight from the JSON text.
-    if (!this.options.rewrite && !data.includes('"usage":{')) {
-      scanStringValues(data, this.see);
-      return undefined;
+    if (!this.options.rewrite) {
+      const obs = this.observation;
+      const chars = obs.outputChars;
+      const tokens = obs.outputTokens;
+      if (scanStringValues(data, this.see)) return undefined;
+      // A usage event: measured from the parse below instead, so nothing is counted twice.
+      obs.outputChars = chars;
+      obs.outputTokens = tokens;
     }
     let chunk: unknown;
     try {
