@@ -16,6 +16,14 @@ export interface KoaContextLike {
   body: unknown;
   respond?: boolean | undefined;
   set(field: Record<string, string | string[]>): void;
+  onerror(err: Error | null): void;
+}
+
+/** Socket errors of a client that closed or reset its connection: it left, and the app did nothing wrong. */
+const CLIENT_GONE = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+
+function clientGone(err: Error | null, req: IncomingMessage): boolean {
+  return err !== null && CLIENT_GONE.has((err as NodeJS.ErrnoException).code ?? '') && req.socket.destroyed;
 }
 
 /** Koa middleware with its AgentWall instance attached. */
@@ -43,8 +51,16 @@ export function agentwall(options?: AgentWallOptions): AgentWallKoaMiddleware {
       return;
     }
     const url = ctx.querystring ? `${ctx.path}?${ctx.querystring}` : ctx.path;
+    // Koa reports any socket error during a response as an app error (`onFinished(res, ctx.onerror)`),
+    // so every agent that resets its connection (one that stops reading a stream and closes, say)
+    // would log a stack trace. AgentWall records that step as cut off; only that error is kept back.
+    const appOnerror = ctx.onerror;
+    ctx.onerror = (err) => {
+      if (!clientGone(err, ctx.req)) appOnerror.call(ctx, err);
+    };
     const r = await aw.handle(toCoreRequest(ctx.req, ctx.res, url, ctx.request.body));
     if (!r) {
+      ctx.onerror = appOnerror;
       await next();
       return;
     }

@@ -1,6 +1,7 @@
 // Koa puts what AgentWall decided on ctx.state.agentwall, and throws unexpected failures to the app's error handling.
 import http from 'node:http';
 import Koa from 'koa';
+import Koa2 from 'koa2';
 import request from 'supertest';
 import { agentwall } from '../src/index.js';
 import { KEY_A, baseOptions, chat, eventually, startMock } from '../../core/test/support/harness.js';
@@ -47,6 +48,50 @@ describe('koa: outcome for the host app', () => {
       expect(res.status).toBe(599);
       expect(res.body).toEqual({ host: 'directory down' });
     } finally {
+      await mw.close();
+      await mock.close();
+    }
+  });
+
+  it.each([
+    ['koa 3', 'mid-stream', { kind: 'stall', afterChunks: 2 } as const, Koa],
+    ['koa 3', 'while the upstream has not answered', { kind: 'hang' } as const, Koa],
+    ['koa 2', 'mid-stream', { kind: 'stall', afterChunks: 2 } as const, Koa2 as unknown as typeof Koa],
+    ['koa 2', 'while the upstream has not answered', { kind: 'hang' } as const, Koa2 as unknown as typeof Koa],
+  ])('%s: does not report a client that resets its connection %s as an app error, and still reports the app\'s own', async (_version, _when, fault, KoaApp) => {
+    const mock = await startMock();
+    const app = new KoaApp();
+    const errors: Error[] = [];
+    app.on('error', (err: Error) => errors.push(err));
+    const mw = agentwall(baseOptions(mock));
+    app.use(mw as unknown as Koa.Middleware);
+    app.use(async (ctx) => {
+      if (ctx.path === '/broken') throw new Error('the host app broke');
+    });
+    const server = http.createServer(app.callback());
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      mock.fail(fault);
+      const { port } = server.address() as import('node:net').AddressInfo;
+      await new Promise<void>((resolve) => {
+        const req = http.request({ port, host: '127.0.0.1', path: '/v1/chat/completions', method: 'POST', headers: { authorization: `Bearer ${KEY_A}`, 'content-type': 'application/json' } });
+        // A TCP reset, as a client sends that closes with unread data (an agent that stops reading a stream).
+        const reset = (): void => void req.socket?.resetAndDestroy();
+        if (fault.kind === 'stall') req.on('response', (res) => res.once('data', reset));
+        else void eventually(() => mock.requests.length > 0).then(reset);
+        req.on('close', () => resolve());
+        req.on('error', () => resolve());
+        req.end(JSON.stringify(chat('leave with a reset', { stream: true })));
+      });
+      await eventually(() => mock.requests.some((r) => r.aborted));
+      await new Promise((r) => setTimeout(r, 50));
+      expect(errors).toEqual([]);
+      const broken = await request(server).get('/broken');
+      expect(broken.status).toBe(500);
+      expect(errors.map((e) => e.message)).toEqual(['the host app broke']);
+    } finally {
+      server.closeAllConnections();
+      server.close();
       await mw.close();
       await mock.close();
     }
