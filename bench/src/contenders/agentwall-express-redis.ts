@@ -27,8 +27,9 @@ try {
   skip(`Redis at ${redisUrl} does not answer (${String(err)})`);
 }
 
-const firewall = agentwall(agentwallOptions({ store }));
-note(describeAgentWall(firewall.agentwall.config.options));
+const options = agentwallOptions({ store });
+const firewall = agentwall(options);
+note(describeAgentWall(options));
 const app = express();
 app.use(firewall);
 // AgentWall closes only a store it created; this one is ours.

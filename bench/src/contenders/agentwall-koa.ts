@@ -4,8 +4,9 @@ import { agentwall } from '@agentwall/koa';
 import { agentwallOptions, describeAgentWall } from './agentwall-options.js';
 import { note, serve } from './serve.js';
 
-const firewall = agentwall(agentwallOptions());
-note(describeAgentWall(firewall.agentwall.config.options));
+const options = agentwallOptions();
+const firewall = agentwall(options);
+note(describeAgentWall(options));
 const app = new Koa();
 app.use(firewall);
 await serve(app.callback(), () => firewall.close());

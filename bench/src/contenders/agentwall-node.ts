@@ -4,8 +4,9 @@ import { createAgentWall, isAgentWallPath, toCoreRequest, writeCoreResponse } fr
 import { agentwallOptions, describeAgentWall } from './agentwall-options.js';
 import { note, serve } from './serve.js';
 
-const aw = createAgentWall(agentwallOptions());
-note(describeAgentWall(aw.config.options));
+const options = agentwallOptions();
+const aw = createAgentWall(options);
+note(describeAgentWall(options));
 await serve(
   (req, res) => {
     const url = req.url ?? '/';

@@ -28,13 +28,10 @@ export function agentwallOptions(extra: Record<string, unknown> = {}): AgentWall
   } as AgentWallOptions;
 }
 
-/**
- * What the running AgentWall has on, read from its resolved options, for the row's notes: the
- * build under test may predate DLP or loop detection, and the table must not claim what is not there.
- */
-export function describeAgentWall(resolved: unknown): string {
-  const o = resolved as { dlp?: false | { kinds?: Record<string, string> }; loop?: false | object };
-  const dlp = o.dlp === undefined ? 'no DLP in this build' : o.dlp === false ? 'DLP off' : Object.keys(o.dlp.kinds ?? {}).length > 0 ? 'DLP custom policy' : 'DLP default policy';
-  const loop = o.loop === undefined ? 'no loop detection in this build' : o.loop === false ? 'loop detection off' : 'loop detection on';
+/** What the AgentWall under test has on, read from the options it was given (absent: the default, on), for the row's notes. */
+export function describeAgentWall(options: AgentWallOptions): string {
+  const o = options as { dlp?: false | { kinds?: Record<string, string> }; loop?: false | object };
+  const dlp = o.dlp === false ? 'DLP off' : Object.keys(o.dlp?.kinds ?? {}).length > 0 ? 'DLP custom policy' : 'DLP default policy';
+  const loop = o.loop === false ? 'loop detection off' : 'loop detection on';
   return `${dlp}, ${loop}`;
 }

@@ -1,14 +1,13 @@
-// The framework-free AgentWall: routes a core request to its handler, answers refusals, hands the rest on.
+// The framework-free AgentWall: matches a core request in the route table, authenticates once, runs the route.
+import type { KeyIdentity } from './auth/key-ring.js';
 import { resolveConfig, type AgentWallConfig } from './config.js';
 import { AgentWallError, isAgentWallError } from './errors.js';
-import { errorResponse, json } from './http/respond.js';
+import { errorResponse } from './http/respond.js';
 import type { CoreRequest, CoreResponse } from './http/types.js';
 import type { AgentWallOptions } from './options.js';
-import { handleChatCompletion } from './pipeline/chat-completions.js';
+import { guardedCall } from './pipeline/guarded-call.js';
 import { shutdown } from './pipeline/shutdown.js';
-import { modelsRoute } from './routes/models.js';
-import { getRunRoute, killRunRoute, revokeKeyRoute } from './routes/runs-api.js';
-import { usageRoute } from './routes/usage.js';
+import { ROUTES, RouteTable, type RouteDef } from './routes/index.js';
 
 /** The core instance that adapters wrap. */
 export interface AgentWall {
@@ -23,8 +22,6 @@ export interface AgentWall {
    * `shutdownTimeoutMs` are cut off and recorded as such. Calling it again returns the same promise.
    */
   close(): Promise<void>;
-  /** The resolved configuration (read-only). */
-  readonly config: AgentWallConfig;
 }
 
 /**
@@ -35,14 +32,36 @@ export function isAgentWallPath(path: string): boolean {
   return path.startsWith('/v1/') || path.startsWith('/health') || path.startsWith('/agentwall/');
 }
 
-const RUN_ROUTE = /^\/agentwall\/runs\/([^/]+)(\/kill)?\/?$/;
-const REVOKE_ROUTE = /^\/agentwall\/keys\/([^/]+)\/revoke\/?$/;
+/** Internal construction inputs beyond the options: the route table (tests add a protocol of their own). */
+export interface AgentWallInternals {
+  routes?: readonly RouteDef[];
+}
 
-function decode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
+/** The resolved configuration of an instance, for AgentWall's own tests and packages. */
+const configs = new WeakMap<AgentWall, AgentWallConfig>();
+
+/** @internal The resolved configuration behind an AgentWall instance. */
+export function configOf(aw: AgentWall): AgentWallConfig {
+  const cfg = configs.get(aw);
+  if (!cfg) throw new TypeError('not an AgentWall instance');
+  return cfg;
+}
+
+/** The guard that most likely refused, for errors that do not name one. */
+function stageOf(err: AgentWallError): string {
+  switch (err.code) {
+    case 'invalid_api_key':
+    case 'forbidden':
+      return 'auth';
+    case 'invalid_json':
+    case 'validation_error':
+    case 'request_too_large':
+      return 'validation';
+    case 'not_found':
+    case 'method_not_allowed':
+      return 'route';
+    default:
+      return err.code === 'store_unavailable' ? 'store' : 'route';
   }
 }
 
@@ -53,62 +72,59 @@ function decode(segment: string): string {
  * const aw = createAgentWall({ keys: [{ key: 'aw-secret-key', name: 'agent-a' }] });
  * const res = await aw.handle(coreRequest); // undefined: not ours
  */
-export function createAgentWall(options?: AgentWallOptions): AgentWall {
+export function createAgentWall(options?: AgentWallOptions, internals: AgentWallInternals = {}): AgentWall {
   const cfg = resolveConfig(options);
+  const table = new RouteTable(internals.routes ?? ROUTES);
   let closing: Promise<void> | undefined;
 
-  async function route(req: CoreRequest): Promise<CoreResponse | undefined> {
-    const { method, path } = req;
-    if (method === 'POST' && (path === '/v1/chat/completions' || path === '/v1/chat/completions/')) {
+  async function run(route: RouteDef, params: Record<string, string>, req: CoreRequest, seen: { identity?: KeyIdentity }): Promise<CoreResponse> {
+    if (route.auth === 'public') return route.handle!({ req, identity: undefined, params, cfg });
+    if (route.protocol) {
       // A store that checks revocation inside admit saves the separate check (a round trip on Redis).
       if (cfg.store.checksRevocationInAdmit === true) {
         const identity = await cfg.auth.identify(req.headers);
-        return handleChatCompletion(req, identity, cfg, cfg.auth.needsRevocationCheck(identity));
+        seen.identity = identity;
+        return guardedCall(route.protocol, req, identity, cfg, cfg.auth.needsRevocationCheck(identity));
       }
       const identity = await cfg.auth.authenticate(req.headers);
-      return handleChatCompletion(req, identity, cfg);
+      seen.identity = identity;
+      return guardedCall(route.protocol, req, identity, cfg, false);
     }
-    if (method === 'GET' || method === 'HEAD') {
-      if (path === '/v1/models' || path === '/v1/models/') {
-        await cfg.auth.authenticate(req.headers);
-        return modelsRoute(req, cfg);
-      }
-      if (path === '/health' || path === '/health/live') return json(200, { status: 'ok' });
-      if (path === '/health/ready') {
-        try {
-          await cfg.store.ping();
-          return json(200, { status: 'ok', store: 'ok' });
-        } catch {
-          return json(503, { status: 'unavailable', store: 'unreachable' });
-        }
-      }
-    }
-    if (path.startsWith('/agentwall/')) {
-      const run = RUN_ROUTE.exec(path);
-      if (run && ((method === 'GET' && !run[2]) || (method === 'POST' && run[2]))) {
-        const identity = await cfg.auth.authenticate(req.headers);
-        const runId = decode(run[1]!);
-        return run[2] ? killRunRoute(req, identity, runId, cfg) : getRunRoute(req, identity, runId, cfg);
-      }
-      if (method === 'GET' && (path === '/agentwall/usage' || path === '/agentwall/usage/')) {
-        return usageRoute(req, await cfg.auth.authenticate(req.headers), cfg);
-      }
-      const revoke = REVOKE_ROUTE.exec(path);
-      if (revoke && method === 'POST') {
-        const identity = await cfg.auth.authenticate(req.headers);
-        return revokeKeyRoute(identity, decode(revoke[1]!), cfg);
-      }
-    }
-    return undefined;
+    const identity = await cfg.auth.authenticate(req.headers);
+    seen.identity = identity;
+    if (route.auth === 'admin' && !identity.isAdmin) throw new AgentWallError('forbidden', `Only the admin key may call ${route.method} ${route.path}.`, {}, { guard: 'auth' });
+    return route.handle({ req, identity, params, cfg });
   }
 
-  return {
-    config: cfg,
+  function refused(err: AgentWallError, req: CoreRequest, route: RouteDef | undefined, identity: KeyIdentity | undefined): CoreResponse {
+    const response = errorResponse(err, route?.protocol?.errorFormat ?? 'openai');
+    if (cfg.events.wantsRefusals) {
+      cfg.events.refusal({
+        protocol: route?.protocol?.name,
+        path: req.path,
+        code: err.code,
+        status: err.status,
+        guard: err.guard ?? stageOf(err),
+        keyId: identity?.keyId,
+        runId: err.headers['x-agentwall-run-id'],
+      });
+    }
+    return response;
+  }
+
+  const aw: AgentWall = {
     async handle(req) {
+      const match = table.match(req.method, req.path);
+      if (match === undefined) return undefined;
+      if (!('route' in match)) {
+        const err = new AgentWallError('method_not_allowed', `${req.method} is not allowed on ${req.path}; use ${match.allow.join(', ')}.`, {}, { headers: { allow: match.allow.join(', ') }, guard: 'route' });
+        return refused(err, req, undefined, undefined);
+      }
+      const seen: { identity?: KeyIdentity } = {};
       try {
-        return await route(req);
+        return await run(match.route, match.params, req, seen);
       } catch (err) {
-        if (isAgentWallError(err)) return errorResponse(err as AgentWallError);
+        if (isAgentWallError(err)) return refused(err as AgentWallError, req, match.route, seen.identity);
         throw err;
       }
     },
@@ -119,4 +135,6 @@ export function createAgentWall(options?: AgentWallOptions): AgentWall {
       return closing;
     },
   };
+  configs.set(aw, cfg);
+  return aw;
 }

@@ -3,15 +3,21 @@ import { Authenticator } from './auth/authenticate.js';
 import { KeyRing } from './auth/key-ring.js';
 import { createPriceBook, type PriceBook } from './cost/pricing.js';
 import { createDlpScanner, type DlpScanner } from './dlp/index.js';
+import type { Dispatcher } from 'undici';
 import { Upstreams } from './forward/upstreams.js';
-import { DEFAULT_LOOP_PARAMS, similarityToDistance, type LoopParams } from './loop/index.js';
+import { Events } from './events/events.js';
+import { buildGuards, type Guard } from './guards/index.js';
+import { DEFAULT_LOOP_PARAMS } from './loop/index.js';
 import { SettleRetries } from './pipeline/settle-retries.js';
 import { StepsInFlight } from './pipeline/steps-in-flight.js';
-import { parseOptions, type AgentWallOptions, type Logger, type LoopOptions, type UpstreamOptions } from './options.js';
+import { KeyPolicies, resolveLoop, type LoopSettings } from './policy/key-policy.js';
+import { parseOptions, type AgentWallOptions, type Logger, type UpstreamOptions } from './options.js';
 import { MemoryStore } from './store/memory-store.js';
 import type { Store } from './store/store.js';
 
-/** Everything a request needs, built once. */
+export type { LoopSettings } from './policy/key-policy.js';
+
+/** Everything a request needs, built once. Internal: the public surface is `AgentWallOptions`. */
 export interface AgentWallConfig {
   options: ReturnType<typeof parseOptions>;
   store: Store;
@@ -29,31 +35,20 @@ export interface AgentWallConfig {
   dlpResponses: boolean;
   /** Loop detection settings, or undefined when it is off. */
   loop: LoopSettings | undefined;
+  /** Each key's policy, resolved once per key. */
+  policies: KeyPolicies;
+  /** The guards every guarded call runs, in order. */
+  guards: Guard[];
+  /** Step and refusal events. */
+  events: Events;
+  /** A streamed event larger than this is relayed unparsed. */
+  maxStreamEventBytes: number;
   /** Admitted steps not settled yet; `close()` waits for them. */
   inFlight: StepsInFlight;
   /** Steps whose settle failed, sent again until the store records them. */
   settleRetries: SettleRetries;
   /** How long `close()` lets requests in flight run before it cuts them. */
   shutdownTimeoutMs: number;
-}
-
-/** Resolved loop detection settings. */
-export interface LoopSettings {
-  params: LoopParams;
-  mode: 'block' | 'warn' | 'kill';
-}
-
-/** Loop settings with overrides applied (global options, then a key's own). */
-export function resolveLoop(base: LoopSettings, o: LoopOptions): LoopSettings {
-  return {
-    mode: o.mode ?? base.mode,
-    params: {
-      window: o.window ?? base.params.window,
-      nearMaxDistance: o.similarity !== undefined ? similarityToDistance(o.similarity) : base.params.nearMaxDistance,
-      nearRepeats: o.nearRepeats ?? base.params.nearRepeats,
-      toolRepeats: o.toolRepeats ?? base.params.toolRepeats,
-    },
-  };
 }
 
 const DEFAULT_UPSTREAM = 'https://api.openai.com/v1';
@@ -116,14 +111,15 @@ export function resolveConfig(input: AgentWallOptions | undefined): AgentWallCon
     if (!dlp.enabled) dlp = undefined;
   }
   const inFlight = new StepsInFlight();
-  return {
+  const loop = options.loop === false ? undefined : resolveLoop({ mode: 'block', params: { ...DEFAULT_LOOP_PARAMS } }, options.loop);
+  const cfg: AgentWallConfig = {
     options,
     store,
     ownsStore: options.store === undefined,
     auth: new Authenticator(ring, options.verifyKey as never, store, options.auth, options.failOpen.auth, (err) =>
       logger.error(`agentwall: store unreachable while checking a key; failing ${options.failOpen.auth ? 'open' : 'closed'}`, { code: 'AW_STORE_UNAVAILABLE', guard: 'auth', error: String(err) }),
     ),
-    upstreams: new Upstreams(upstreamList, options.timeouts),
+    upstreams: new Upstreams(upstreamList, options.timeouts, options.dispatcher as Dispatcher | undefined),
     logger,
     now: (options.now as (() => number) | undefined) ?? Date.now,
     maxBodyBytes: options.maxBodyBytes,
@@ -132,9 +128,25 @@ export function resolveConfig(input: AgentWallOptions | undefined): AgentWallCon
     prices,
     dlp,
     dlpResponses: options.dlp !== false && options.dlp.responses && dlp !== undefined,
-    loop: options.loop === false ? undefined : resolveLoop({ mode: 'block', params: { ...DEFAULT_LOOP_PARAMS } }, options.loop),
+    loop,
+    policies: new KeyPolicies({
+      maxSteps: options.maxSteps,
+      maxRunCostUsd: options.maxRunCostUsd,
+      dailyBudgetUsd: options.dailyBudgetUsd,
+      monthlyBudgetUsd: options.monthlyBudgetUsd,
+      loop,
+    }),
+    guards: [],
+    events: new Events({
+      onStep: options.onStep as AgentWallOptions['onStep'],
+      onRefusal: options.onRefusal as AgentWallOptions['onRefusal'],
+      onError: (err, which) => logger.error(`agentwall: the \`${which}\` callback threw; the request was not affected`, { code: 'AW_EVENT_HANDLER_FAILED', error: String(err) }),
+    }),
+    maxStreamEventBytes: options.maxStreamEventBytes,
     inFlight,
     settleRetries: new SettleRetries(store, inFlight, logger),
     shutdownTimeoutMs: options.shutdownTimeoutMs,
   };
+  cfg.guards = buildGuards(cfg);
+  return cfg;
 }

@@ -9,6 +9,7 @@ export type AgentWallErrorCode =
   | 'run_killed'
   | 'run_not_found'
   | 'not_found'
+  | 'method_not_allowed'
   | 'request_too_large'
   | 'validation_error'
   | 'loop_detected'
@@ -32,6 +33,7 @@ export const ERROR_STATUS: Readonly<Record<AgentWallErrorCode, number>> = {
   model_not_allowed: 403,
   run_not_found: 404,
   not_found: 404,
+  method_not_allowed: 405,
   request_too_large: 413,
   validation_error: 422,
   loop_detected: 429,
@@ -55,6 +57,27 @@ const NO_RETRY: ReadonlySet<AgentWallErrorCode> = new Set<AgentWallErrorCode>([
   'model_not_allowed',
 ]);
 
+/**
+ * How a route's clients read an error: `openai` is SPEC section 4's body (OpenAI's SDKs and the guide's
+ * clients), `anthropic` is Anthropic's `{"type": "error", "error": {...}}`.
+ */
+export type ErrorFormat = 'openai' | 'anthropic';
+
+/** Anthropic's error type for each HTTP status its SDKs tell apart. */
+const ANTHROPIC_TYPE: Readonly<Record<number, string>> = {
+  400: 'invalid_request_error',
+  401: 'authentication_error',
+  403: 'permission_error',
+  404: 'not_found_error',
+  405: 'invalid_request_error',
+  413: 'request_too_large',
+  422: 'invalid_request_error',
+  429: 'rate_limit_error',
+  502: 'api_error',
+  503: 'overloaded_error',
+  504: 'api_error',
+};
+
 /** One entry of FastAPI's 422 `detail` list. */
 export interface ValidationIssue {
   loc: (string | number)[];
@@ -76,6 +99,8 @@ export class AgentWallError extends Error {
   readonly issues: readonly ValidationIssue[] | undefined;
   /** Extra response headers (for example `retry-after`). */
   readonly headers: Readonly<Record<string, string>>;
+  /** The guard or stage that refused (`auth`, `validation`, `dlp`, `loop`, `budget`, ...), for refusal events. */
+  readonly guard: string | undefined;
   /** Always true: the message is written for the client and holds no secret. */
   readonly expose = true;
 
@@ -83,7 +108,7 @@ export class AgentWallError extends Error {
     code: AgentWallErrorCode,
     message: string,
     extra: Record<string, unknown> = {},
-    options: { issues?: ValidationIssue[]; headers?: Record<string, string> } = {},
+    options: { issues?: ValidationIssue[]; headers?: Record<string, string>; guard?: string } = {},
   ) {
     super(message);
     this.name = 'AgentWallError';
@@ -92,6 +117,7 @@ export class AgentWallError extends Error {
     this.extra = extra;
     this.issues = options.issues;
     this.headers = options.headers ?? {};
+    this.guard = options.guard;
   }
 
   /** The OpenAI-style error object `E`. */
@@ -103,6 +129,18 @@ export class AgentWallError extends Error {
   toBody(): Record<string, unknown> {
     const error = this.toErrorObject();
     return { error, detail: this.issues ? this.issues : { error } };
+  }
+
+  /**
+   * The body in a route's error format. Anthropic's: `{"type": "error", "error": {"type", "message", "code",
+   * ...extra}}`, where `type` is Anthropic's own for the status (what its SDKs and Claude Code read) and
+   * `code` is AgentWall's.
+   */
+  bodyFor(format: ErrorFormat): Record<string, unknown> {
+    if (format === 'openai') return this.toBody();
+    const error: Record<string, unknown> = { type: ANTHROPIC_TYPE[this.status] ?? 'api_error', message: this.message, code: this.code, ...this.extra };
+    if (this.issues) error['detail'] = this.issues;
+    return { type: 'error', error };
   }
 
   /** The response headers of this error. */

@@ -1,6 +1,8 @@
 // The options of AgentWall: one zod schema with the defaults, resolved once at construction into a config.
 import { z } from 'zod';
+import type { Dispatcher } from 'undici';
 import type { DlpAction, DlpCustomPattern, DlpKind } from './dlp/index.js';
+import type { RefusalEvent, StepEvent } from './events/events.js';
 import type { Store } from './store/store.js';
 
 const MiB = 1024 * 1024;
@@ -147,6 +149,10 @@ export const optionsSchema = z
     runTtlMs: z.number().int().positive().default(24 * 60 * 60 * 1000),
     maxRunsInMemory: z.number().int().positive().default(100_000),
     shutdownTimeoutMs: z.union([z.number().int().nonnegative(), z.literal(Infinity)]).default(10_000),
+    maxStreamEventBytes: z.number().int().positive().default(MiB),
+    onStep: fn.optional(),
+    onRefusal: fn.optional(),
+    dispatcher: z.custom<Dispatcher>((v) => typeof v === 'object' && v !== null && typeof (v as Dispatcher).dispatch === 'function', 'expected an undici Dispatcher').optional(),
     store: z.custom<Store>((v) => typeof v === 'object' && v !== null && typeof (v as Store).admit === 'function', 'expected a Store').optional(),
     logger: logger.optional(),
     // process.env is not a plain object, so a record schema would refuse it.
@@ -246,6 +252,27 @@ export interface AgentWallOptions {
    * charged its estimate) and recorded. `Infinity`: no bound. Default: 10 s.
    */
   shutdownTimeoutMs?: number | undefined;
+  /**
+   * A streamed event (one SSE event) larger than this is relayed as it arrives without being parsed, so one
+   * huge event can neither stall the instance nor be held in memory; its text then counts by size. Default: 1 MiB.
+   */
+  maxStreamEventBytes?: number | undefined;
+  /**
+   * Called once per settled step (JSON or streamed, completed, failed or cut off) with its record and
+   * metadata, after the store recorded it. Also published on `node:diagnostics_channel` as `agentwall:step`.
+   * A callback that throws is logged (`AW_EVENT_HANDLER_FAILED`), never breaks the request. Default: none.
+   */
+  onStep?: ((event: StepEvent) => void) | undefined;
+  /**
+   * Called once per request AgentWall refuses with its own error (code, guard, key, run). Also published as
+   * `agentwall:refusal`. Default: none.
+   */
+  onRefusal?: ((event: RefusalEvent) => void) | undefined;
+  /**
+   * The undici dispatcher for upstream requests, e.g. a `ProxyAgent` for an outbound proxy, or a `MockAgent`
+   * in tests. AgentWall does not close a dispatcher it was given. Default: AgentWall's own keep-alive `Agent`.
+   */
+  dispatcher?: Dispatcher | undefined;
   /** Where state lives. Default: a bounded `MemoryStore`. */
   store?: Store | undefined;
   /** Default: `console`. */

@@ -1,5 +1,6 @@
 // Options: defaults, and construction errors that name the bad option.
 import { createAgentWall, type AgentWallOptions } from '../src/index.js';
+import { configOf } from '../src/agentwall.js';
 
 const quiet = { info() {}, warn() {}, error() {} };
 const ok = { keys: [{ key: 'aw-key-123456', name: 'a' }], env: {}, logger: quiet };
@@ -8,28 +9,28 @@ describe('options', () => {
   it('refuses to start without keys unless auth "none" is said out loud', () => {
     expect(() => createAgentWall({ env: {} })).toThrow(/no API keys configured.*auth: "none"/s);
     const aw = createAgentWall({ auth: 'none', env: {} });
-    expect(aw.config.options.auth).toBe('none');
+    expect(configOf(aw).options.auth).toBe('none');
     void aw.close();
   });
 
   it('reads keys and the admin key from the environment', async () => {
     const aw = createAgentWall({ env: { AGENTWALL_API_KEYS: ' aw-one-1234567 , aw-two-1234567 ', AGENTWALL_ADMIN_KEY: 'aw-admin-1234567' } });
-    await expect(aw.config.auth.authenticate({ authorization: 'Bearer aw-two-1234567' })).resolves.toMatchObject({ isAdmin: false });
-    await expect(aw.config.auth.authenticate({ authorization: 'Bearer aw-admin-1234567' })).resolves.toMatchObject({ isAdmin: true });
+    await expect(configOf(aw).auth.authenticate({ authorization: 'Bearer aw-two-1234567' })).resolves.toMatchObject({ isAdmin: false });
+    await expect(configOf(aw).auth.authenticate({ authorization: 'Bearer aw-admin-1234567' })).resolves.toMatchObject({ isAdmin: true });
     await aw.close();
   });
 
   it('applies defaults', async () => {
     const aw = createAgentWall(ok);
-    expect(aw.config.maxBodyBytes).toBe(10 * 1024 * 1024);
-    expect(aw.config.maxSteps).toBe(50);
-    expect(aw.config.runTtlMs).toBe(24 * 3600 * 1000);
-    expect(aw.config.options.timeouts).toEqual({ connectMs: 10_000, firstByteMs: 120_000, idleMs: 120_000 });
-    expect(aw.config.upstreams.route('gpt-4o').origin).toBe('https://api.openai.com');
-    expect(aw.config.shutdownTimeoutMs).toBe(10_000);
+    expect(configOf(aw).maxBodyBytes).toBe(10 * 1024 * 1024);
+    expect(configOf(aw).maxSteps).toBe(50);
+    expect(configOf(aw).runTtlMs).toBe(24 * 3600 * 1000);
+    expect(configOf(aw).options.timeouts).toEqual({ connectMs: 10_000, firstByteMs: 120_000, idleMs: 120_000 });
+    expect(configOf(aw).upstreams.route('gpt-4o').origin).toBe('https://api.openai.com');
+    expect(configOf(aw).shutdownTimeoutMs).toBe(10_000);
     await aw.close();
     const unbounded = createAgentWall({ ...ok, shutdownTimeoutMs: Infinity });
-    expect(unbounded.config.shutdownTimeoutMs).toBe(Infinity);
+    expect(configOf(unbounded).shutdownTimeoutMs).toBe(Infinity);
     await unbounded.close();
   });
 
@@ -69,18 +70,18 @@ describe('options', () => {
     };
     const aw = createAgentWall(options);
     const defaults = createAgentWall(ok);
-    expect(aw.config.maxBodyBytes).toBe(defaults.config.maxBodyBytes);
-    expect(aw.config.maxSteps).toBe(50);
-    expect(aw.config.options.maxRunCostUsd).toBe(defaults.config.options.maxRunCostUsd);
-    expect(aw.config.options.timeouts).toEqual(defaults.config.options.timeouts);
-    expect(aw.config.options.failOpen).toEqual(defaults.config.options.failOpen);
-    expect(aw.config.loop).toEqual(defaults.config.loop);
-    expect(aw.config.runTtlMs).toBe(defaults.config.runTtlMs);
-    expect(aw.config.shutdownTimeoutMs).toBe(defaults.config.shutdownTimeoutMs);
-    expect(aw.config.upstreams.route('gpt-4o').origin).toBe('https://api.openai.com');
-    expect(aw.config.dlp?.scanText('see TICKET-42').text).toBe('see [REDACTED:ticket]');
-    expect(aw.config.dlp?.actions).toEqual(defaults.config.dlp?.actions);
-    await expect(aw.config.auth.authenticate({ authorization: 'Bearer aw-key-123456' })).resolves.toMatchObject({ isAdmin: false });
+    expect(configOf(aw).maxBodyBytes).toBe(configOf(defaults).maxBodyBytes);
+    expect(configOf(aw).maxSteps).toBe(50);
+    expect(configOf(aw).options.maxRunCostUsd).toBe(configOf(defaults).options.maxRunCostUsd);
+    expect(configOf(aw).options.timeouts).toEqual(configOf(defaults).options.timeouts);
+    expect(configOf(aw).options.failOpen).toEqual(configOf(defaults).options.failOpen);
+    expect(configOf(aw).loop).toEqual(configOf(defaults).loop);
+    expect(configOf(aw).runTtlMs).toBe(configOf(defaults).runTtlMs);
+    expect(configOf(aw).shutdownTimeoutMs).toBe(configOf(defaults).shutdownTimeoutMs);
+    expect(configOf(aw).upstreams.route('gpt-4o').origin).toBe('https://api.openai.com');
+    expect(configOf(aw).dlp?.scanText('see TICKET-42').text).toBe('see [REDACTED:ticket]');
+    expect(configOf(aw).dlp?.actions).toEqual(configOf(defaults).dlp?.actions);
+    await expect(configOf(aw).auth.authenticate({ authorization: 'Bearer aw-key-123456' })).resolves.toMatchObject({ isAdmin: false });
     await Promise.all([aw.close(), defaults.close()]);
   });
 
@@ -107,8 +108,8 @@ describe('options', () => {
         { url: 'http://127.0.0.2:2/openai/v1' },
       ],
     });
-    expect(aw.config.upstreams.route('claude-3-5-sonnet').origin).toBe('http://127.0.0.1:1');
-    const fallback = aw.config.upstreams.route('gpt-4o');
+    expect(configOf(aw).upstreams.route('claude-3-5-sonnet').origin).toBe('http://127.0.0.1:1');
+    const fallback = configOf(aw).upstreams.route('gpt-4o');
     expect(fallback.origin).toBe('http://127.0.0.2:2');
     expect(fallback.basePath).toBe('/openai/v1');
     await aw.close();

@@ -1,5 +1,6 @@
-// The SSE relay: bytes pass through event by event, the usage chunk may be hidden, our comment precedes [DONE].
+// The SSE relay with the chat protocol's observer: bytes pass through event by event, the usage chunk may be hidden, our comment precedes [DONE].
 import { Readable } from 'node:stream';
+import { chatStreamObserver } from '../src/protocols/openai-chat/stream-observer.js';
 import { SseRelay } from '../src/stream/sse-relay.js';
 
 const ev = (o: unknown) => `data: ${typeof o === 'string' ? o : JSON.stringify(o)}\n\n`;
@@ -8,11 +9,12 @@ const usage = { choices: [], usage: { prompt_tokens: 5, completion_tokens: 2, to
 
 async function relay(parts: (string | Buffer)[], hideUsageChunk: boolean, estimateTokens?: (text: string) => number) {
   const seen: unknown[] = [];
+  // The relay frames the bytes; the chat protocol's observer reads each event.
+  const observer = chatStreamObserver({ hideUsageChunk, estimateTokens });
   const r = new SseRelay({
-    hideUsageChunk,
-    ...(estimateTokens ? { estimateTokens } : {}),
-    onDone: async (obs) => {
-      seen.push({ ...obs });
+    observer,
+    onFinal: async (obs) => {
+      seen.push({ usage: observer.usageObject, outputChars: observer.outputChars, outputTokens: observer.outputTokens, done: obs.done });
       return ': agentwall {"x":1}\n\n';
     },
   });

@@ -3,6 +3,7 @@ import http from 'node:http';
 import express from 'express';
 import request from 'supertest';
 import { MemoryStore, agentwall } from '../src/index.js';
+import { configOf } from '../../core/src/agentwall.js';
 import { KEY_A, baseOptions, chat, startMock } from '../../core/test/support/harness.js';
 
 describe('express: outcome for the host app', () => {
@@ -20,7 +21,33 @@ describe('express: outcome for the host app', () => {
     try {
       await request(server).post('/v1/chat/completions').set('Authorization', `Bearer ${KEY_A}`).send(chat('hi', { agentwall_run_id: 'outcome' }));
       await request(server).post('/v1/chat/completions').send(chat('hi'));
-      expect(seen).toEqual([{ runId: 'outcome', step: 1 }, { error: 'invalid_api_key' }]);
+      // The step's settled metadata is on the same object (issue 14: the host app gets the final record).
+      expect(seen).toEqual([{ runId: 'outcome', step: 1, metadata: expect.objectContaining({ run_id: 'outcome', step: 1, run_steps: 1 }) }, { error: 'invalid_api_key' }]);
+    } finally {
+      server.closeAllConnections();
+      await mw.close();
+      await mock.close();
+    }
+  });
+
+  it("gives the host app a streamed step's final record by the time the response finishes", async () => {
+    const mock = await startMock();
+    const seen: Array<Record<string, unknown>> = [];
+    const app = express();
+    app.use((_req, res, next) => {
+      res.on('finish', () => seen.push(structuredClone(res.locals['agentwall'] as Record<string, unknown>)));
+      next();
+    });
+    const mw = agentwall(baseOptions(mock));
+    app.use(mw);
+    const server = http.createServer(app);
+    try {
+      const res = await request(server).post('/v1/chat/completions').set('Authorization', `Bearer ${KEY_A}`).send(chat('stream it', { stream: true, agentwall_run_id: 'outcome-stream' }));
+      expect(res.status).toBe(200);
+      const meta = seen[0]?.['metadata'] as Record<string, unknown>;
+      expect(meta).toMatchObject({ run_id: 'outcome-stream', step: 1, run_steps: 1, loop_detected: false });
+      expect(meta['cost_usd']).toBeGreaterThan(0);
+      expect(meta['estimated']).toBeUndefined();
     } finally {
       server.closeAllConnections();
       await mw.close();
@@ -69,10 +96,10 @@ describe('express: outcome for the host app', () => {
       const run = await store.getRun({ keyId: 'alpha', runId: 'bigint' });
       expect(run?.stepRecords).toEqual([expect.objectContaining({ step: 1, status: 'error', costMicros: 0 })]);
       expect(run?.reservedMicros).toBe(0);
-      expect(mw.agentwall.config.inFlight.size).toBe(0);
+      expect(configOf(mw.agentwall).inFlight.size).toBe(0);
     } finally {
       // close() waits for unsettled steps: with one left behind it would never return, so it is skipped then.
-      if (mw.agentwall.config.inFlight.size === 0) await mw.close();
+      if (configOf(mw.agentwall).inFlight.size === 0) await mw.close();
       await mock.close();
     }
   });

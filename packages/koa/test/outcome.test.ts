@@ -19,9 +19,35 @@ describe('koa: outcome for the host app', () => {
     const server = http.createServer(app.callback());
     try {
       const ok = await request(server).post('/v1/chat/completions').set('Authorization', `Bearer ${KEY_A}`).send(chat('hi', { agentwall_run_id: 'outcome' }));
-      expect(JSON.parse(ok.headers['x-outcome'] as string)).toEqual({ runId: 'outcome', step: 1 });
+      // The step's settled metadata is on the same object (issue 14: the host app gets the final record).
+      expect(JSON.parse(ok.headers['x-outcome'] as string)).toEqual({ runId: 'outcome', step: 1, metadata: expect.objectContaining({ run_id: 'outcome', step: 1, run_steps: 1 }) });
       const refused = await request(server).post('/v1/chat/completions').send(chat('hi'));
       expect(JSON.parse(refused.headers['x-outcome'] as string)).toEqual({ error: 'invalid_api_key' });
+    } finally {
+      server.closeAllConnections();
+      await mw.close();
+      await mock.close();
+    }
+  });
+
+  it("gives the host app a streamed step's final record by the time the response finishes", async () => {
+    const mock = await startMock();
+    const app = new Koa();
+    let seen: Record<string, unknown> | undefined;
+    app.use(async (ctx, next) => {
+      ctx.res.on('finish', () => (seen = structuredClone(ctx.state['agentwall'] as Record<string, unknown>)));
+      await next();
+    });
+    const mw = agentwall(baseOptions(mock));
+    app.use(mw as unknown as Koa.Middleware);
+    const server = http.createServer(app.callback());
+    try {
+      const res = await request(server).post('/v1/chat/completions').set('Authorization', `Bearer ${KEY_A}`).send(chat('stream it', { stream: true, agentwall_run_id: 'outcome-stream' }));
+      expect(res.status).toBe(200);
+      await eventually(() => seen !== undefined);
+      const meta = seen?.['metadata'] as Record<string, unknown>;
+      expect(meta).toMatchObject({ run_id: 'outcome-stream', step: 1, run_steps: 1, loop_detected: false });
+      expect(meta['cost_usd']).toBeGreaterThan(0);
     } finally {
       server.closeAllConnections();
       await mw.close();

@@ -3,38 +3,8 @@ import { ceilMicros, priceAtPromptTokens } from './cost.js';
 import type { ResolvedPrice } from './pricing.js';
 import type { Usage } from './usage.js';
 
-/** Chat-format framing per message (role, separators); OpenAI's documented figure is 3, +1 with `name`. */
-const TOKENS_PER_MESSAGE = 4;
-/** Tokens that prime the assistant's reply. */
-const REPLY_PRIMING_TOKENS = 3;
 /** OpenAI high-detail 1024×1024 image on gpt-4o: 85 + 4 tiles × 170. */
-const DEFAULT_IMAGE_TOKENS = 765;
-
-/**
- * Options of {@link estimatePromptTokens}.
- *
- * @example
- * estimatePromptTokens(body, { imageTokens: 1105 });
- */
-export interface EstimateOptions {
-  /** Tokens counted per image part, whose real cost depends on its size and the model. Default 765. */
-  imageTokens?: number;
-}
-
-/**
- * Request fields read by {@link estimatePromptTokens}; other fields are ignored.
- *
- * @example
- * const body: PromptBody = { messages: [{ role: 'user', content: 'Hello' }] };
- */
-export interface PromptBody {
-  messages: unknown[];
-  tools?: unknown;
-  /** Legacy function-calling definitions, billed as input like `tools`. */
-  functions?: unknown;
-  /** A JSON schema here is sent to the model and billed as input. */
-  response_format?: unknown;
-}
+export const DEFAULT_IMAGE_TOKENS = 765;
 
 /**
  * Estimates the tokens of `text` without a tokenizer: one token per 4 ASCII characters (English prose runs at
@@ -62,36 +32,19 @@ export function estimateTextTokens(text: string): number {
   return Math.ceil(ascii / 4) + other;
 }
 
-/**
- * Estimates a chat request's prompt tokens: every string in every message (text parts, tool-call names and
- * arguments, tool results, names) plus framing per message and for the reply, plus tool/function definitions
- * and a `response_format` schema counted as their JSON text (more than the model's own rendering of them).
- * Image parts count `imageTokens` each; base64 payloads (`data:` URLs, audio/file data) are skipped, as their
- * size says little about their token cost.
- *
- * @param body - the request body; non-array `messages` count as none.
- * @param opts - see {@link EstimateOptions}; default `{}`.
- * @returns estimated prompt tokens, rounded up.
- * @example
- * estimatePromptTokens({ messages: [{ role: 'user', content: 'Hello, world!' }] })
- * // 12: 3 reply priming + 4 message framing + 'user' 1 + 'Hello, world!' 4
- */
-export function estimatePromptTokens(body: PromptBody, opts: EstimateOptions = {}): number {
-  const imageTokens = opts.imageTokens ?? DEFAULT_IMAGE_TOKENS;
-  const messages = Array.isArray(body.messages) ? body.messages : [];
-  let tokens = REPLY_PRIMING_TOKENS + messages.length * TOKENS_PER_MESSAGE;
-  for (const message of messages) tokens += walkStrings(message, imageTokens);
-  for (const extra of [body.tools, body.functions, body.response_format]) {
-    if (extra !== undefined && extra !== null) tokens += estimateTextTokens(JSON.stringify(extra) ?? '');
-  }
-  return tokens;
-}
-
 /** Keys whose string value is binary payload, not text the model reads as tokens. */
 const PAYLOAD_KEYS = new Set(['data', 'file_data']);
 
-/** Sums estimates of string leaves; an explicit stack, since hostile JSON can nest deeper than the call stack. */
-function walkStrings(root: unknown, imageTokens: number): number {
+/**
+ * Estimates the tokens of every string in a JSON value (a message, a tool definition): string leaves through
+ * {@link estimateTextTokens}, image parts (`image_url`, `input_image`, `image`) at `imageTokens` each, binary
+ * payloads (`data:` URLs, `data` and `file_data` fields) skipped, as their size says little about their token
+ * cost. An explicit stack, since hostile JSON can nest deeper than the call stack.
+ *
+ * @example
+ * estimateJsonTokens({ role: 'user', content: 'Hello, world!' }) // 5: 'user' 1 + 'Hello, world!' 4
+ */
+export function estimateJsonTokens(root: unknown, imageTokens = DEFAULT_IMAGE_TOKENS): number {
   let tokens = 0;
   const stack: unknown[] = [root];
   while (stack.length > 0) {
@@ -102,7 +55,7 @@ function walkStrings(root: unknown, imageTokens: number): number {
       for (const item of node) stack.push(item);
     } else if (typeof node === 'object' && node !== null) {
       const record = node as Record<string, unknown>;
-      if (record.type === 'image_url' || record.type === 'input_image') tokens += imageTokens;
+      if (record.type === 'image_url' || record.type === 'input_image' || record.type === 'image') tokens += imageTokens;
       for (const [key, value] of Object.entries(record)) {
         if (!PAYLOAD_KEYS.has(key)) stack.push(value);
       }
@@ -112,40 +65,18 @@ function walkStrings(root: unknown, imageTokens: number): number {
 }
 
 /**
- * Request fields read by {@link maxOutputTokens}.
+ * The output limit a client set, or `cap` when it set none, times `choices`: a client limit above `cap` is kept,
+ * not clamped (the upstream honours the client's limit, so a clamped reservation would under-cover the real
+ * worst case). Invalid values (non-integers, ≤ 0) are ignored; the first valid candidate wins.
  *
- * @example
- * const body: OutputLimitBody = { max_completion_tokens: 1024, n: 2 };
- */
-export interface OutputLimitBody {
-  max_completion_tokens?: unknown;
-  max_tokens?: unknown;
-  /** Number of choices; each may use the full output limit. */
-  n?: unknown;
-}
-
-/**
- * The most output tokens the upstream may bill for this request: `max_completion_tokens ?? max_tokens ?? cap`,
- * times `n` choices. A client limit above `cap` is kept, not clamped: the upstream honours the client's limit,
- * so a clamped reservation would under-cover the real worst case. `cap` only stands in when the client sets no
- * limit (the model could then write up to its own maximum). Enforcing a lower limit is a policy decision for
- * the caller (rewrite the body), not something an estimate can do. Invalid values (non-integers, ≤ 0) are ignored.
- *
- * @param body - the request body.
- * @param cap - configured stand-in when the client sets no limit, a positive integer (e.g. 4096).
- * @returns output tokens to reserve for.
  * @throws RangeError when `cap` is not a positive integer.
  * @example
- * maxOutputTokens({ max_tokens: 100 }, 4096) // 100
- * maxOutputTokens({ max_tokens: 10_000 }, 4096) // 10000
- * maxOutputTokens({}, 4096) // 4096
- * maxOutputTokens({ max_completion_tokens: 500, n: 3 }, 4096) // 1500
+ * outputLimit([body.max_completion_tokens, body.max_tokens], body.n, 4096)
  */
-export function maxOutputTokens(body: OutputLimitBody, cap: number): number {
+export function outputLimit(candidates: readonly unknown[], choices: unknown, cap: number): number {
   if (!isPositiveInteger(cap)) throw new RangeError(`cap must be a positive integer, got ${cap}`);
-  const limit = [body.max_completion_tokens, body.max_tokens].find(isPositiveInteger) ?? cap;
-  const choices = isPositiveInteger(body.n) ? body.n : 1;
-  return limit * choices;
+  const limit = candidates.find(isPositiveInteger) ?? cap;
+  return limit * (isPositiveInteger(choices) ? choices : 1);
 }
 
 function isPositiveInteger(value: unknown): value is number {
@@ -158,8 +89,8 @@ function isPositiveInteger(value: unknown): value is number {
  * estimated prompt size, rounded up. Settle with the real cost afterwards.
  *
  * @param price - from `PriceBook.price`.
- * @param promptTokens - from {@link estimatePromptTokens}.
- * @param maxOutputTokens - from {@link maxOutputTokens}.
+ * @param promptTokens - the protocol's input estimate.
+ * @param maxOutputTokens - the protocol's output limit.
  * @returns integer µUSD; 0 for unknown models.
  * @example
  * // gpt-4o-mini: 1000 × 0.15 + 4096 × 0.6 = 150 + 2457.6 → 2608
@@ -176,7 +107,7 @@ export function reservationMicros(price: ResolvedPrice, promptTokens: number, ma
  * so far (content, tool-call arguments). Hidden reasoning is never seen, so this can undercount reasoning
  * models; the caller marks the resulting cost `estimated: true`.
  *
- * @param promptTokens - from {@link estimatePromptTokens}.
+ * @param promptTokens - the protocol's input estimate.
  * @param completionText - all output text received.
  * @returns a usage with no cached or reasoning tokens.
  * @example

@@ -19,13 +19,4 @@ export {
   type CostBreakdown,
   type FlatPrice,
 } from './cost.js';
-export {
-  estimatePromptTokens,
-  estimateTextTokens,
-  estimateUsage,
-  maxOutputTokens,
-  reservationMicros,
-  type EstimateOptions,
-  type OutputLimitBody,
-  type PromptBody,
-} from './estimate.js';
+export { DEFAULT_IMAGE_TOKENS, estimateJsonTokens, estimateTextTokens, estimateUsage, outputLimit, reservationMicros } from './estimate.js';

@@ -1,4 +1,4 @@
-// Public surface of the DLP module: masking secrets and personal data in chat traffic (SPEC section 6).
+// Public surface of the DLP module: masking secrets and personal data in the texts agents send (SPEC section 6).
 
 export {
   DEFAULT_DLP_ACTIONS,
@@ -15,6 +15,5 @@ export { IBAN_LENGTHS, ibanChecksumValid, luhnValid } from './checksums.js';
 export { findRegexHazards, type RegexHazardOptions } from './regex-safety.js';
 export type { DlpCustomPattern } from './custom-patterns.js';
 export type { DlpTextResult } from './tally.js';
-export type { DlpCompletionResult, DlpMessagesResult } from './messages.js';
 export type { DlpStreamMasker } from './stream-masker.js';
 export { createDlpScanner, type DlpConfig, type DlpScanner } from './scanner.js';

@@ -1,9 +1,8 @@
-// The DLP scanner: compiles a policy once, then masks texts, chat requests, completions and streams.
+// The DLP scanner: compiles a policy once, then masks texts and streams (protocols walk their own bodies).
 
 import { compileCustomPattern, type DlpCustomPattern } from './custom-patterns.js';
 import type { Detector } from './detector.js';
 import { DEFAULT_DLP_ACTIONS, DLP_KINDS, isDlpAction, isDlpKind, type DlpAction, type DlpKind } from './kinds.js';
-import { scanChatCompletion, scanChatMessages, type DlpCompletionResult, type DlpMessagesResult } from './messages.js';
 import { BUILT_IN_DETECTORS } from './patterns.js';
 import { findMatches, renderMatches, type CompiledPolicy } from './scan-engine.js';
 import { createStreamMasker, type DlpStreamMasker } from './stream-masker.js';
@@ -27,7 +26,7 @@ export interface DlpConfig {
  * @example
  * const scanner = createDlpScanner();
  * if (scanner.enabled) {
- *   const { messages, blocked, counts } = scanner.scanMessages(body.messages);
+ *   const { text, blocked, counts } = scanner.scanText(prompt);
  * }
  */
 export interface DlpScanner {
@@ -42,13 +41,6 @@ export interface DlpScanner {
    * the kinds in `block` mode that were found (their matches are masked too, so the text is safe to log).
    */
   scanText(text: string): DlpTextResult;
-  /**
-   * Scans an OpenAI chat completion request's `messages` without mutating them: a new array only if something
-   * changed (unchanged messages and parts are shared), plus aggregated counts and blocked kinds.
-   */
-  scanMessages(messages: unknown[]): DlpMessagesResult;
-  /** Scans a non-streamed chat completion body (`choices[].message` content and tool-call arguments). */
-  scanCompletion(body: unknown): DlpCompletionResult;
   /** A fresh incremental masker for one streamed text channel. */
   createStreamMasker(): DlpStreamMasker;
 }
@@ -99,8 +91,6 @@ export function createDlpScanner(config: Partial<DlpConfig> = {}): DlpScanner {
     actions,
     maxMatchLength: detectors.reduce((max, d) => Math.max(max, d.maxLength), 0),
     scanText,
-    scanMessages: (messages) => scanChatMessages(messages, scanText),
-    scanCompletion: (body) => scanChatCompletion(body, scanText),
     createStreamMasker: () => createStreamMasker(policy),
   };
 }

@@ -1,5 +1,5 @@
 // The upstream providers: one keep-alive connection pool for all, and routing of a model to its upstream.
-import { Agent, Pool } from 'undici';
+import { Agent, Pool, type Dispatcher } from 'undici';
 import type { UpstreamOptions } from '../options.js';
 
 /** One resolved upstream. */
@@ -32,7 +32,9 @@ export interface UpstreamTimeouts {
  * `models` patterns match the model, else the first upstream without `models`, else the first one.
  */
 export class Upstreams {
-  readonly dispatcher: Agent;
+  readonly dispatcher: Dispatcher;
+  /** False for a dispatcher the host app gave: it is the app's to close. */
+  private readonly ownsDispatcher: boolean;
   /**
    * The connection pools the agent made. undici's `Agent.close()` forgets its pools at once, so a later
    * `Agent.destroy()` no longer reaches the requests still running in them; `destroy()` here does.
@@ -41,7 +43,7 @@ export class Upstreams {
   private readonly list: Upstream[];
   private readonly fallback: Upstream;
 
-  constructor(options: UpstreamOptions[], readonly timeouts: UpstreamTimeouts) {
+  constructor(options: UpstreamOptions[], readonly timeouts: UpstreamTimeouts, dispatcher?: Dispatcher) {
     this.list = options.map((o) => {
       const url = new URL(o.url);
       return {
@@ -53,7 +55,8 @@ export class Upstreams {
       };
     });
     this.fallback = this.list.find((u) => !u.patterns) ?? this.list[0]!;
-    this.dispatcher = new Agent({
+    this.ownsDispatcher = dispatcher === undefined;
+    this.dispatcher = dispatcher ?? new Agent({
       connect: { timeout: timeouts.connectMs },
       headersTimeout: timeouts.firstByteMs,
       bodyTimeout: timeouts.idleMs,
@@ -77,13 +80,14 @@ export class Upstreams {
     return this.fallback;
   }
 
-  /** Resolves once the requests in flight have finished; refuses new ones. */
+  /** Resolves once the requests in flight have finished; refuses new ones. A dispatcher the app gave stays open. */
   close(): Promise<void> {
-    return this.dispatcher.close();
+    return this.ownsDispatcher ? this.dispatcher.close() : Promise.resolve();
   }
 
   /** Cuts the requests in flight (they fail as aborted) and closes every connection, also after `close()`. */
   async destroy(): Promise<void> {
+    if (!this.ownsDispatcher) return;
     const pools = [...this.pools];
     this.pools.clear();
     await Promise.all([this.dispatcher.destroy(), ...pools.map((p) => p.destroy())]);

@@ -2,6 +2,12 @@
 import { AgentWallError } from '../errors.js';
 import type { BodySource } from './types.js';
 
+/**
+ * The deepest nesting of arrays and objects a request body may have. Real requests (tool schemas included)
+ * stay far below it; far deeper values would overflow the stack of any recursive walk (JSON.stringify's too).
+ */
+export const MAX_JSON_DEPTH = 256;
+
 function tooLarge(limit: number): AgentWallError {
   return new AgentWallError('request_too_large', `The request body is larger than ${limit} bytes.`, { limit_bytes: limit }, { headers: { connection: 'close' } });
 }
@@ -65,10 +71,35 @@ export async function readJsonBody(source: BodySource, limit: number, contentLen
     // A host parser that did not recognise the content type leaves a string, a Buffer or nothing.
     if (Buffer.isBuffer(v) || typeof v === 'string') return parseJson(Buffer.isBuffer(v) ? v.toString('utf8') : v);
     if (v === undefined) throw new AgentWallError('invalid_json', 'The request body is empty; send a JSON object.');
-    return v;
+    return checkDepth(v);
   }
   const raw = await readRaw(source.stream, limit, contentLength);
-  return parseJson(raw.toString('utf8'));
+  return checkDepth(parseJson(raw.toString('utf8')));
+}
+
+/**
+ * Refuses a value nested deeper than {@link MAX_JSON_DEPTH} (400 `invalid_json`) before any work is done on
+ * it. An explicit stack: the check itself must not recurse. Visits each array and object once.
+ */
+function checkDepth(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  const stack: unknown[] = [value];
+  const depths: number[] = [1];
+  while (stack.length > 0) {
+    const node = stack.pop() as object;
+    const depth = depths.pop()!;
+    if (depth > MAX_JSON_DEPTH) {
+      throw new AgentWallError('invalid_json', `The request body is nested deeper than ${MAX_JSON_DEPTH} levels.`, { max_depth: MAX_JSON_DEPTH });
+    }
+    const children = Array.isArray(node) ? node : Object.values(node);
+    for (const child of children) {
+      if (child !== null && typeof child === 'object') {
+        stack.push(child);
+        depths.push(depth + 1);
+      }
+    }
+  }
+  return value;
 }
 
 function parseJson(text: string): unknown {

@@ -1,5 +1,5 @@
 // Small helpers that build core responses.
-import type { AgentWallError } from '../errors.js';
+import type { AgentWallError, ErrorFormat } from '../errors.js';
 import type { CoreResponse } from './types.js';
 
 /** A JSON response. */
@@ -7,13 +7,13 @@ export function json(status: number, value: unknown, headers: Record<string, str
   return { status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(value) };
 }
 
-/** The response of an AgentWall error (SPEC section 4). */
-export function errorResponse(err: AgentWallError): CoreResponse {
+/** The response of an AgentWall error (SPEC section 4), in the route's error format. */
+export function errorResponse(err: AgentWallError, format: ErrorFormat = 'openai'): CoreResponse {
   const runId = err.headers['x-agentwall-run-id'];
   return {
     status: err.status,
     headers: err.responseHeaders(),
-    body: JSON.stringify(err.toBody()),
+    body: JSON.stringify(err.bodyFor(format)),
     outcome: { error: err.code, ...(runId !== undefined ? { runId } : {}) },
   };
 }

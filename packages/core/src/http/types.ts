@@ -47,10 +47,16 @@ export interface CoreResponse {
   outcome?: RequestOutcome;
 }
 
-/** What AgentWall decided about a request, for the host app. */
+/**
+ * What AgentWall decided about a request, for the host app (`res.locals.agentwall`, `ctx.state.agentwall`).
+ * The same object is completed when the step settles: for a streamed answer that is when the stream ends,
+ * before the response finishes, so a `finish` listener sees the final cost.
+ */
 export interface RequestOutcome {
   runId?: string;
   step?: number;
   /** The AgentWall error code when AgentWall refused the request. */
   error?: string;
+  /** The `agentwall` metadata of the settled step (cost, run totals, findings), once it settled. */
+  metadata?: Record<string, unknown>;
 }

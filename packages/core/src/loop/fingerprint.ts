@@ -1,6 +1,6 @@
 // Fingerprints a chat request's newest turn (its tail) in one pass, before the store's atomic admit.
 import { hash } from 'node:crypto';
-import type { ChatRequest } from '../validation/chat-request.js';
+import type { ChatRequest } from '../protocols/openai-chat/request.js';
 import { canonicalArguments } from './canonical-json.js';
 import { partText, partToken } from './content-parts.js';
 import { normalizeText } from './normalize.js';

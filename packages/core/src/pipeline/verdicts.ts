@@ -12,15 +12,15 @@ export function refusalError(v: Refusal, runId: string, headers: Record<string, 
     case 'key_revoked':
       return revokedKeyError();
     case 'run_killed':
-      return new AgentWallError('run_killed', `Run ${runId} was killed: ${v.reason}`, { run_id: runId, reason: v.reason }, { headers });
+      return new AgentWallError('run_killed', `Run ${runId} was killed: ${v.reason}`, { run_id: runId, reason: v.reason }, { headers, guard: 'run' });
     case 'step_limit_exceeded':
-      return new AgentWallError('step_limit_exceeded', `Run ${runId} has reached its limit of ${v.limit} steps.`, { run_id: runId, steps: v.steps, limit: v.limit }, { headers });
+      return new AgentWallError('step_limit_exceeded', `Run ${runId} has reached its limit of ${v.limit} steps.`, { run_id: runId, steps: v.steps, limit: v.limit }, { headers, guard: 'run' });
     case 'run_duration_exceeded':
       return new AgentWallError(
         'run_duration_exceeded',
         `Run ${runId} has run longer than its limit of ${v.limitMs} ms.`,
         { run_id: runId, steps: v.steps, limit_ms: v.limitMs, started_at: new Date(v.startedAt).toISOString() },
-        { headers },
+        { headers, guard: 'run' },
       );
     case 'loop_detected': {
       const f = v.finding;
@@ -28,7 +28,7 @@ export function refusalError(v: Refusal, runId: string, headers: Record<string, 
         'loop_detected',
         `Loop detected in run ${runId}: step ${v.step} repeats step ${f.matchedStep} (${f.loopType.replace(/_/g, ' ')}).${v.killed ? ' The run was killed.' : ''}`,
         { run_id: runId, step: v.step, steps: v.steps, loop_type: f.loopType, confidence: f.confidence, matched_step: f.matchedStep, repeats: f.repeats },
-        { headers },
+        { headers, guard: 'loop' },
       );
     }
     case 'budget_exceeded': {
@@ -37,7 +37,7 @@ export function refusalError(v: Refusal, runId: string, headers: Record<string, 
         'budget_exceeded',
         `This request could cost more than what is left of ${what} (limit $${microsToUsd(v.limitMicros)}).`,
         { scope: v.scope, limit_usd: microsToUsd(v.limitMicros), spent_usd: microsToUsd(v.spentMicros), reserved_usd: microsToUsd(v.reservedMicros), run_id: runId },
-        { headers },
+        { headers, guard: 'budget' },
       );
     }
   }

@@ -1,11 +1,15 @@
 // GET /v1/models: forwarded to the default upstream with the provider's key.
-import type { AgentWallConfig } from '../config.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from '../forward/headers.js';
 import { upstreamError } from '../forward/upstream-errors.js';
-import type { CoreRequest, CoreResponse } from '../http/types.js';
+import type { CoreResponse } from '../http/types.js';
+import type { RouteContext } from './table.js';
 
-/** Forwards the model list of the fallback upstream (the one without `models` patterns). */
-export async function modelsRoute(req: CoreRequest, cfg: AgentWallConfig): Promise<CoreResponse> {
+/**
+ * Forwards the model list of the fallback upstream (the one without `models` patterns). The client's query
+ * string is not forwarded: the endpoint takes none, and whatever a client puts there (a key, say) is not the
+ * provider's to see.
+ */
+export async function modelsRoute({ req, cfg }: RouteContext): Promise<CoreResponse> {
   const upstream = cfg.upstreams.route(undefined);
   const headers = upstreamRequestHeaders(req.headers);
   headers['accept-encoding'] = 'identity';
@@ -14,7 +18,7 @@ export async function modelsRoute(req: CoreRequest, cfg: AgentWallConfig): Promi
   try {
     const res = await cfg.upstreams.dispatcher.request({
       origin: upstream.origin,
-      path: `${upstream.basePath}/models${req.query ? `?${req.query}` : ''}`,
+      path: `${upstream.basePath}/models`,
       method: 'GET',
       headers,
       signal: req.signal,

@@ -1,11 +1,11 @@
 // The runs API: read a run's summary, kill a run, revoke a key.
 import type { KeyIdentity } from '../auth/key-ring.js';
-import type { AgentWallConfig } from '../config.js';
 import { AgentWallError } from '../errors.js';
 import { readJsonBody } from '../http/body.js';
 import { json } from '../http/respond.js';
-import type { CoreRequest, CoreResponse } from '../http/types.js';
+import type { CoreResponse } from '../http/types.js';
 import type { RunKey, RunState } from '../store/store.js';
+import type { RouteContext } from './table.js';
 
 const RUN_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -76,8 +76,9 @@ function storeDown(): AgentWallError {
 }
 
 /** GET /agentwall/runs/:runId */
-export async function getRunRoute(req: CoreRequest, identity: KeyIdentity, runId: string, cfg: AgentWallConfig): Promise<CoreResponse> {
-  const key = runKeyFor(identity, runId, new URLSearchParams(req.query));
+export async function getRunRoute({ req, identity, params, cfg }: RouteContext): Promise<CoreResponse> {
+  const runId = params['runId']!;
+  const key = runKeyFor(identity!, runId, new URLSearchParams(req.query));
   const state = await cfg.store.getRun(key).catch(() => {
     throw storeDown();
   });
@@ -86,9 +87,10 @@ export async function getRunRoute(req: CoreRequest, identity: KeyIdentity, runId
 }
 
 /** POST /agentwall/runs/:runId/kill, with an optional JSON body `{ "reason": "..." }`. */
-export async function killRunRoute(req: CoreRequest, identity: KeyIdentity, runId: string, cfg: AgentWallConfig): Promise<CoreResponse> {
-  const key = runKeyFor(identity, runId, new URLSearchParams(req.query));
-  let reason = identity.isAdmin ? 'killed by admin' : 'killed by owner';
+export async function killRunRoute({ req, identity, params, cfg }: RouteContext): Promise<CoreResponse> {
+  const runId = params['runId']!;
+  const key = runKeyFor(identity!, runId, new URLSearchParams(req.query));
+  let reason = identity!.isAdmin ? 'killed by admin' : 'killed by owner';
   const length = req.headers['content-length'];
   if ((length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined || req.body.kind === 'parsed') {
     const body = await readJsonBody(req.body, 64 * 1024, length).catch((err: unknown) => {
@@ -106,9 +108,9 @@ export async function killRunRoute(req: CoreRequest, identity: KeyIdentity, runI
   return json(200, { run_id: runId, status: 'killed', reason });
 }
 
-/** POST /agentwall/keys/:keyId/revoke (admin only). */
-export async function revokeKeyRoute(identity: KeyIdentity, keyId: string, cfg: AgentWallConfig): Promise<CoreResponse> {
-  if (!identity.isAdmin) throw new AgentWallError('forbidden', 'Only the admin key may revoke keys.');
+/** POST /agentwall/keys/:keyId/revoke (admin only: the route table says so). */
+export async function revokeKeyRoute({ params, cfg }: RouteContext): Promise<CoreResponse> {
+  const keyId = params['keyId']!;
   await cfg.store.revokeKey(keyId).catch(() => {
     throw storeDown();
   });

@@ -1,225 +1,251 @@
-// Relays an upstream SSE stream byte for byte, observing each event on the side (usage, text seen).
+// Relays an upstream SSE stream byte for byte, framing it into events that a protocol's observer sees on the side.
 import { Transform, type TransformCallback } from 'node:stream';
+import type { Usage } from '../cost/usage.js';
 
-/** What the relay saw in the stream. */
+/** One server-sent event: its `event:` name and its `data:` lines joined, either absent. */
+export interface SseEvent {
+  name: string | undefined;
+  data: string | undefined;
+}
+
+/**
+ * What an observer decides about an event: `undefined` relays it, `'drop'` leaves it out, `'final'` marks the
+ * event that ends the stream (AgentWall's comment is written just before it), `{ replace }` writes other bytes
+ * in its place (only rewritten events are re-encoded).
+ */
+export type EventVerdict = undefined | 'drop' | 'final' | { replace: string };
+
+/**
+ * A protocol's view of one stream: it sees each whole event and keeps what it learns (usage, text seen).
+ * The relay knows nothing of any event's meaning.
+ */
+export interface StreamObserver {
+  /** Sees one whole event, in order. */
+  event(event: SseEvent): EventVerdict;
+  /** An event larger than the relay's bound went through unparsed; `bytes` is its size. */
+  oversized?(bytes: number): void;
+  /** Bytes to write before AgentWall's comment at the end (text a masker still held back). */
+  end?(): string | undefined;
+  /** The upstream's usage, normalized, once an event carried it. */
+  readonly usage: Usage | undefined;
+  /** Estimated tokens of the text generated so far, for a stream cut short before its usage. */
+  readonly outputTokens: number;
+}
+
+/** What the relay saw, handed to `onFinal`. */
 export interface StreamObservation {
-  /** The `usage` object of the usage chunk, when the upstream sent one. */
-  usage: unknown;
-  /** Characters of generated text seen (content, refusal and tool-call arguments). */
-  outputChars: number;
-  /** Estimated tokens of that text, for pricing a stream cut short before its usage chunk. */
-  outputTokens: number;
-  /** The stream reached `data: [DONE]`. */
+  /** The stream reached its final event (`[DONE]`, `response.completed`, `message_stop`, ...). */
   done: boolean;
-  /** Events relayed. */
+  /** Events seen (parsed or not). */
   events: number;
 }
 
 /** Options of {@link SseRelay}. */
 export interface SseRelayOptions {
-  /** Drop the usage-only chunk (empty `choices`) because the client did not ask for usage. */
-  hideUsageChunk: boolean;
+  observer: StreamObserver;
   /**
-   * Called once, at `data: [DONE]` (or at the end of a stream without it). Its result, an SSE comment
-   * line, is written just before `[DONE]`. The stream waits for it, so settling can finish first.
+   * Called once, at the final event (or at the end of a stream without one). Its result, an SSE comment line,
+   * is written just before that event. The stream waits for it, so the step can be settled first.
    */
-  onDone: (observation: StreamObservation) => Promise<string>;
-  /** Token estimate of a piece of generated text. Default: none (outputTokens stays 0). */
-  estimateTokens?: (text: string) => number;
+  onFinal: (observation: StreamObservation) => Promise<string>;
   /**
-   * Optional rewriting of a JSON chunk (response masking). Returns a replacement chunk, or undefined
-   * to pass the original bytes through. Only rewritten events are re-encoded.
+   * An event larger than this many bytes is relayed as it arrives, without being held or parsed. Default 1 MiB.
    */
-  rewrite?: (chunk: Record<string, unknown>) => Record<string, unknown> | undefined;
-  /** Optional last chunk written before AgentWall's comment (text a rewriter still held back). */
-  flush?: () => Record<string, unknown> | undefined;
+  maxEventBytes?: number;
 }
 
 const LF = 0x0a;
-const USAGE_ONLY = Symbol('usage-only chunk');
 const CR = 0x0d;
-
-/** Index and length of the next blank line (event boundary) at or after `from`, or -1. */
-function nextBoundary(buf: Buffer, from: number): [number, number] {
-  for (let i = buf.indexOf(LF, from); i !== -1; i = buf.indexOf(LF, i + 1)) {
-    const next = buf[i + 1];
-    if (next === LF) return [i, 2];
-    if (next === CR && buf[i + 2] === LF) return [i, 3];
-  }
-  return [-1, 0];
-}
-
-/** The data of an SSE event (its `data:` lines joined), or undefined for a comment-only event. */
-function eventData(event: string): string | undefined {
-  // The common event is one `data: ...` line: no split, no array.
-  if (event.startsWith('data: ') && !event.includes('\n')) return event.endsWith('\r') ? event.slice(6, -1) : event.slice(6);
-  let data: string | undefined;
-  for (const raw of event.split('\n')) {
-    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (!line.startsWith('data:')) continue;
-    const value = line.charCodeAt(5) === 0x20 ? line.slice(6) : line.slice(5);
-    data = data === undefined ? value : `${data}\n${value}`;
-  }
-  return data;
-}
-
-/** The keys of generated text, and the start of a usage object (whose event is parsed instead). */
-const SCAN = /"(?:content|refusal|arguments)":"|"usage":\{/g;
+const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
 
 /**
- * Calls `see` with the raw JSON text of every `content`, `refusal` and `arguments` string in an
- * event, without parsing it, in one pass over the text: one regular expression finds the three keys
- * and `"usage":{` (a quote inside a JSON string is escaped, so neither can match inside a value).
- * Escapes are counted as written: this feeds an estimate only. Stops and returns false at a usage
- * object, since that event is parsed; what `see` was given before then must be taken back.
+ * The end (exclusive) of the first event boundary (`\n\n` or `\n\r\n`) that ends at or after `from` in `buf`,
+ * or -1. `p1` and `p2` are the two bytes of the current event just before `from` (`p2` the later), -1 when the
+ * event has none there: a boundary may straddle two network chunks.
  */
-function scanStringValues(data: string, see: (text: string) => void): boolean {
-  SCAN.lastIndex = 0;
-  while (SCAN.test(data)) {
-    const start = SCAN.lastIndex;
-    if (data.charCodeAt(start - 1) === 0x7b /* { */) return false;
-    let end = start;
-    while (end < data.length) {
-      const c = data.charCodeAt(end);
-      if (c === 0x22 /* " */) break;
-      end += c === 0x5c /* \ */ ? 2 : 1;
+function boundaryEnd(buf: Buffer, from: number, p1: number, p2: number): number {
+  for (let i = buf.indexOf(LF, from); i !== -1; i = buf.indexOf(LF, i + 1)) {
+    const b1 = i - 1 >= from ? buf[i - 1]! : p2;
+    if (b1 === LF) return i + 1;
+    if (b1 === CR) {
+      const b2 = i - 2 >= from ? buf[i - 2]! : i - 2 === from - 1 ? p2 : p1;
+      if (b2 === LF) return i + 1;
     }
-    if (end > start) see(data.slice(start, end));
-    SCAN.lastIndex = end;
   }
-  return true;
+  return -1;
 }
 
-/** Calls `see` with each piece of generated text in a chunk's deltas. */
-function forEachOutputText(chunk: Record<string, unknown>, see: (text: string) => void): void {
-  const choices = chunk['choices'];
-  if (!Array.isArray(choices)) return;
-  for (const c of choices) {
-    const delta = (c as { delta?: Record<string, unknown> } | null)?.delta;
-    if (!delta) continue;
-    if (typeof delta['content'] === 'string') see(delta['content']);
-    if (typeof delta['refusal'] === 'string') see(delta['refusal']);
-    const calls = delta['tool_calls'];
-    if (Array.isArray(calls)) {
-      for (const call of calls) {
-        const fn = (call as { function?: { name?: unknown; arguments?: unknown } } | null)?.function;
-        if (typeof fn?.arguments === 'string') see(fn.arguments);
-        if (typeof fn?.name === 'string') see(fn.name);
-      }
-    }
-  }
+/** Strips an event's trailing boundary (`\n\n` or `\n\r\n`) from its text. */
+function withoutBoundary(text: string): string {
+  let end = text.length;
+  if (text.charCodeAt(end - 1) === LF) end--;
+  if (text.charCodeAt(end - 1) === CR) end--;
+  if (text.charCodeAt(end - 1) === LF) end--;
+  return text.slice(0, end);
 }
 
 /**
- * A Transform that passes SSE bytes through unchanged, event by event, except that it may drop the
- * usage-only chunk and writes AgentWall's comment line before `data: [DONE]`. It holds back only an
- * incomplete event, never the stream.
+ * Parses an event's text (without its boundary) into its name and data, or undefined for a comment-only event.
+ *
+ * @example
+ * parseEvent('event: response.completed\ndata: {"type":"response.completed"}'); // { name: 'response.completed', data: '{...}' }
+ */
+export function parseEvent(text: string): SseEvent | undefined {
+  // The common event is one `data: ...` line: no split, no array.
+  if (text.startsWith('data: ') && !text.includes('\n')) return { name: undefined, data: text.endsWith('\r') ? text.slice(6, -1) : text.slice(6) };
+  let data: string | undefined;
+  let name: string | undefined;
+  for (const raw of text.split('\n')) {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (line.startsWith('data:')) {
+      const value = line.charCodeAt(5) === 0x20 ? line.slice(6) : line.slice(5);
+      data = data === undefined ? value : `${data}\n${value}`;
+    } else if (line.startsWith('event:')) {
+      name = line.charCodeAt(6) === 0x20 ? line.slice(7) : line.slice(6);
+    }
+  }
+  return data === undefined && name === undefined ? undefined : { name, data };
+}
+
+/**
+ * A Transform that passes SSE bytes through unchanged, framing them into events for the observer, and writes
+ * AgentWall's comment line before the final event. It holds back only an incomplete event, never the stream,
+ * and never more than `maxEventBytes`: framing is linear in the bytes (each chunk is scanned once, each event
+ * joined once), so one huge event cannot stall the instance.
  */
 export class SseRelay extends Transform {
-  readonly observation: StreamObservation = { usage: undefined, outputChars: 0, outputTokens: 0, done: false, events: 0 };
-  private pending: Buffer | undefined;
+  readonly observation: StreamObservation = { done: false, events: 0 };
+  readonly observer: StreamObserver;
+  /** The bytes of the incomplete event at the end of what arrived so far. */
+  private carry: Buffer[] = [];
+  private carryBytes = 0;
+  /** The last two bytes of the carried event (p2 the later), -1 where it has fewer. */
+  private p1 = -1;
+  private p2 = -1;
+  /** Relaying an oversized event unparsed until its boundary; its size so far. */
+  private skipping = false;
+  private skipped = 0;
+  /** The final event was reached: everything after it is relayed as it comes. */
   private finished = false;
-  private readonly see: (text: string) => void;
+  private readonly maxEventBytes: number;
 
   constructor(private readonly options: SseRelayOptions) {
     super();
-    const obs = this.observation;
-    const estimate = options.estimateTokens;
-    this.see = estimate
-      ? (text) => {
-          obs.outputChars += text.length;
-          obs.outputTokens += estimate(text);
-        }
-      : (text) => {
-          obs.outputChars += text.length;
-        };
+    this.observer = options.observer;
+    this.maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, callback: TransformCallback): void {
-    if (this.finished) return callback();
-    const buf = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
-    this.pending = undefined;
+    if (this.finished) {
+      this.push(chunk);
+      return callback();
+    }
     let start = 0;
     let emitFrom = 0;
     for (;;) {
-      const [at, len] = nextBoundary(buf, start);
-      if (at === -1) break;
-      const end = at + len;
-      const data = eventData(buf.toString('utf8', start, at));
-      if (data !== undefined) {
-        this.observation.events += 1;
-        if (data === '[DONE]') {
-          if (start > emitFrom) this.push(buf.subarray(emitFrom, start));
-          const rest = buf.subarray(start);
-          this.finishWith(rest, callback);
-          return;
-        }
-        const seen = this.observe(data);
-        if (seen === USAGE_ONLY && this.options.hideUsageChunk) {
-          if (start > emitFrom) this.push(buf.subarray(emitFrom, start));
-          emitFrom = end;
-        } else if (seen !== undefined && seen !== USAGE_ONLY && this.options.rewrite) {
-          const replacement = this.options.rewrite(seen);
-          if (replacement) {
-            if (start > emitFrom) this.push(buf.subarray(emitFrom, start));
-            this.push(`data: ${JSON.stringify(replacement)}\n\n`);
-            emitFrom = end;
-          }
-        }
+      const end = boundaryEnd(chunk, start, this.p1, this.p2);
+      if (end === -1) break;
+      if (this.skipping) {
+        this.endSkip(this.skipped + end - start);
+        start = end;
+        continue;
       }
+      // An event begun in an earlier chunk is joined once, here; its earlier bytes were held back.
+      const carried = this.carryBytes > 0 ? this.takeCarry() : undefined;
+      const raw = carried ? Buffer.concat([...carried, chunk.subarray(start, end)]) : chunk.subarray(start, end);
+      const event = parseEvent(withoutBoundary(raw.toString('utf8')));
+      if (event !== undefined) this.observation.events += 1;
+      const verdict = event === undefined ? undefined : this.observer.event(event);
+      if (verdict === undefined) {
+        // Relayed: the held-back bytes go now; this chunk's bytes go with the next push from emitFrom (still 0).
+        if (carried) for (const part of carried) this.push(part);
+        start = end;
+        continue;
+      }
+      if (start > emitFrom) this.push(chunk.subarray(emitFrom, start));
+      if (verdict === 'final') {
+        this.finish(end < chunk.length ? Buffer.concat([raw, chunk.subarray(end)]) : raw, callback);
+        return;
+      }
+      if (verdict !== 'drop') this.push(verdict.replace);
       start = end;
+      emitFrom = end;
     }
-    if (start > emitFrom) this.push(buf.subarray(emitFrom, start));
-    if (start < buf.length) this.pending = Buffer.from(buf.subarray(start));
+    if (start > emitFrom) this.push(chunk.subarray(emitFrom, start));
+    this.keep(chunk, start);
     callback();
   }
 
   override _flush(callback: TransformCallback): void {
     if (this.finished) return callback();
-    // The upstream ended without [DONE]: relay what is left, then our comment.
-    const rest = this.pending ?? Buffer.alloc(0);
-    this.pending = undefined;
-    if (rest.length) this.push(rest);
-    this.finishWith(undefined, callback);
+    // The upstream ended without its final event: an event left without a boundary is still observed.
+    if (this.skipping) {
+      this.endSkip(this.skipped);
+    } else if (this.carryBytes > 0) {
+      const raw = Buffer.concat(this.takeCarry());
+      const event = parseEvent(withoutBoundary(raw.toString('utf8')));
+      if (event !== undefined) this.observation.events += 1;
+      const verdict = event === undefined ? undefined : this.observer.event(event);
+      if (verdict === 'final') return this.finish(raw, callback);
+      if (verdict === undefined) this.push(raw);
+      else if (verdict !== 'drop') this.push(verdict.replace);
+    }
+    this.finish(undefined, callback);
   }
 
-  /** Observes one event's data: the parsed chunk, USAGE_ONLY for the usage-only chunk, undefined when not parsed. */
-  private observe(data: string): Record<string, unknown> | typeof USAGE_ONLY | undefined {
-    // Parsing every event costs more than relaying it: without a rewriter only events that carry a
-    // usage object are parsed, and generated text is measured straight from the JSON text.
-    if (!this.options.rewrite) {
-      const obs = this.observation;
-      const chars = obs.outputChars;
-      const tokens = obs.outputTokens;
-      if (scanStringValues(data, this.see)) return undefined;
-      // A usage event: measured from the parse below instead, so nothing is counted twice.
-      obs.outputChars = chars;
-      obs.outputTokens = tokens;
-    }
-    let chunk: unknown;
-    try {
-      chunk = JSON.parse(data);
-    } catch {
-      return undefined;
-    }
-    if (chunk === null || typeof chunk !== 'object') return undefined;
-    const obj = chunk as Record<string, unknown>;
-    forEachOutputText(obj, this.see);
-    const usage = obj['usage'];
-    if (usage !== null && typeof usage === 'object') {
-      this.observation.usage = usage;
-      const choices = obj['choices'];
-      if (Array.isArray(choices) && choices.length === 0) return USAGE_ONLY;
-    }
-    return obj;
+  /** Hands over the carried parts of the incomplete event and starts a fresh one. */
+  private takeCarry(): Buffer[] {
+    const parts = this.carry;
+    this.carry = [];
+    this.carryBytes = 0;
+    this.p1 = -1;
+    this.p2 = -1;
+    return parts;
   }
 
-  private finishWith(rest: Buffer | undefined, callback: TransformCallback): void {
+  /** Keeps the incomplete event from `start` on; past the bound, relays it unparsed instead of holding it. */
+  private keep(chunk: Buffer, start: number): void {
+    const tail = chunk.length - start;
+    if (tail === 0) return;
+    if (chunk.length >= 2 && start <= chunk.length - 2) {
+      this.p1 = chunk[chunk.length - 2]!;
+      this.p2 = chunk[chunk.length - 1]!;
+    } else {
+      this.p1 = this.p2;
+      this.p2 = chunk[chunk.length - 1]!;
+    }
+    if (this.skipping) {
+      this.skipped += tail;
+      this.push(start === 0 ? chunk : chunk.subarray(start));
+      return;
+    }
+    this.carry.push(start === 0 ? chunk : chunk.subarray(start));
+    this.carryBytes += tail;
+    if (this.carryBytes > this.maxEventBytes) {
+      this.skipping = true;
+      this.skipped = this.carryBytes;
+      for (const part of this.carry) this.push(part);
+      this.carry = [];
+      this.carryBytes = 0;
+    }
+  }
+
+  /** The oversized event reached its boundary: tell the observer, and frame normally again. */
+  private endSkip(bytes: number): void {
+    this.skipping = false;
+    this.skipped = 0;
+    this.p1 = -1;
+    this.p2 = -1;
+    this.observation.events += 1;
+    this.observer.oversized?.(bytes);
+  }
+
+  private finish(rest: Buffer | undefined, callback: TransformCallback): void {
     this.finished = true;
     this.observation.done = rest !== undefined;
-    const last = this.options.flush?.();
-    if (last) this.push(`data: ${JSON.stringify(last)}\n\n`);
-    this.options.onDone(this.observation).then(
+    const last = this.observer.end?.();
+    if (last) this.push(last);
+    this.options.onFinal(this.observation).then(
       (comment) => {
         this.push(comment);
         if (rest?.length) this.push(rest);

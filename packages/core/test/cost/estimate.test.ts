@@ -1,13 +1,6 @@
 // Token estimates, output limits and worst-case reservations.
-import {
-  computeCostMicros,
-  createPriceBook,
-  estimatePromptTokens,
-  estimateTextTokens,
-  estimateUsage,
-  maxOutputTokens,
-  reservationMicros,
-} from '../../src/cost/index.js';
+import { computeCostMicros, createPriceBook, estimateTextTokens, estimateUsage, reservationMicros } from '../../src/cost/index.js';
+import { estimatePromptTokens, maxOutputTokens } from '../../src/protocols/openai-chat/estimate.js';
 
 const book = createPriceBook({ onUnknownModel: () => undefined });
 

@@ -3,6 +3,7 @@
 import { DLP_KINDS, createDlpScanner } from '../../src/dlp/index.js';
 import { POSITIVES } from './fixtures.js';
 import { scannerWithAll } from './helpers.js';
+import { scanChatMessages } from '../../src/protocols/openai-chat/texts.js';
 
 const MIB = 1 << 20;
 const fill = (unit: string): string => unit.repeat(Math.ceil(MIB / unit.length)).slice(0, MIB);
@@ -65,7 +66,7 @@ describe('adversarial 1 MiB inputs', () => {
 
   it('scans a 1 MiB message list entry through scanMessages', () => {
     const text = fill('sk-a1 4111 eyJ @ ');
-    const result = scannerWithAll('mask').scanMessages([{ role: 'user', content: text }]);
+    const result = scanChatMessages([{ role: 'user', content: text }], scannerWithAll('mask').scanText);
     expect(result.changed).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 // Builders for chat bodies and a trace runner that keeps each run's window the way the store does.
-import type { ChatRequest } from '../../src/validation/chat-request.js';
+import type { ChatRequest } from '../../src/protocols/openai-chat/request.js';
 import {
   DEFAULT_LOOP_PARAMS,
   detectLoop,

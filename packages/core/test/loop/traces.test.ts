@@ -1,6 +1,6 @@
 // Short agent traces, healthy and stuck: zero false alarms, and each loop caught exactly where it should be.
 import type { LoopType } from '../../src/loop/index.js';
-import type { ChatRequest } from '../../src/validation/chat-request.js';
+import type { ChatRequest } from '../../src/protocols/openai-chat/request.js';
 import { asst, calls, growing, req, reqFor, result, runTrace, sys, user, type TraceStep } from './helpers.js';
 
 interface Trace {

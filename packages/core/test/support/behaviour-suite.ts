@@ -3,6 +3,7 @@ import http from 'node:http';
 import request from 'supertest';
 import { startMockLlm, type MockLlm } from '@agentwall/mock-llm';
 import { MemoryStore, type SettleRequest, type SettleResult, type Store } from '@agentwall/core';
+import { configOf } from '../../src/agentwall.js';
 import { ADMIN, KEY_A, KEY_B, PROVIDER_KEY, appPool, chat, eventually, firstStepOnce, parseSse, startMock, type AppFactory, type RunningApp } from './harness.js';
 
 function expectErrorShape(body: Record<string, unknown>, type: string): Record<string, unknown> {
@@ -402,7 +403,7 @@ export function behaviourSuite(factory: AppFactory): void {
 
         const closing = own.agentwall.close().then(() => events.push('closed'));
         // A second close() of undici's agent resolves when the first has: the upstream side is closed now.
-        await own.agentwall.config.upstreams.dispatcher.close();
+        await configOf(own.agentwall).upstreams.dispatcher.close();
         await new Promise((resolve) => setImmediate(resolve));
         expect(events).toEqual(['settle started']);
         expect(own.agentwall.close()).toBe(own.agentwall.close());

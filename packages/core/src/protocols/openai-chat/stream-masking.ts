@@ -1,5 +1,5 @@
-// Masks secrets in the model's answers: whole JSON answers, and streamed deltas without buffering the stream.
-import type { DlpScanner, DlpStreamMasker } from '../dlp/index.js';
+// Masks secrets in a streamed chat completion's deltas without buffering the stream: one masker per choice.
+import type { DlpScanner, DlpStreamMasker } from '../../dlp/index.js';
 
 function addCounts(into: Record<string, number>, add: Readonly<Record<string, number>>): void {
   for (const k in add) into[k] = (into[k] ?? 0) + add[k]!;

@@ -1,11 +1,17 @@
-// Walking chat requests and completions: what is scanned, what is left alone, and structural sharing.
+// The chat protocol's DLP walk of requests and completions: what is scanned, what is left alone, structural sharing.
 
-import { createDlpScanner } from '../../src/dlp/index.js';
-import { POSITIVES } from './fixtures.js';
+import { createDlpScanner } from '../../../src/dlp/index.js';
+import { scanChatCompletion, scanChatMessages } from '../../../src/protocols/openai-chat/texts.js';
+import { POSITIVES } from '../../dlp/fixtures.js';
 
 const KEY = POSITIVES.openai_key[0] as string;
 const AWS = POSITIVES.aws_access_key[0] as string;
-const scanner = createDlpScanner({ kinds: { email: 'mask', private_key: 'block' } });
+const dlp = createDlpScanner({ kinds: { email: 'mask', private_key: 'block' } });
+// The chat protocol walks its own messages and answers with the scanner's text scan.
+const scanner = {
+  scanMessages: (messages: unknown[]) => scanChatMessages(messages, dlp.scanText),
+  scanCompletion: (body: unknown) => scanChatCompletion(body, dlp.scanText),
+};
 
 const deepFreeze = <T>(value: T): T => {
   if (typeof value === 'object' && value !== null) {

@@ -1,6 +1,6 @@
 // The chat request schema: what passes through, and FastAPI-shaped failures.
-import { validateChatRequest } from '../src/validation/chat-request.js';
-import { AgentWallError } from '../src/index.js';
+import { validateChatRequest } from '../../../src/protocols/openai-chat/request.js';
+import { AgentWallError } from '../../../src/index.js';
 
 function issues(body: unknown) {
   try {

@@ -1,0 +1,154 @@
+// Forwards an admitted call upstream and relays or reads the answer, observing usage on the side; settles once.
+import type { AgentWallConfig } from '../config.js';
+import { estimateTextTokens } from '../cost/estimate.js';
+import { AgentWallError } from '../errors.js';
+import { clientResponseHeaders, upstreamRequestHeaders } from '../forward/headers.js';
+import { isAbort, upstreamError } from '../forward/upstream-errors.js';
+import type { GuardedCall } from '../guards/guard.js';
+import type { CoreRequest, CoreResponse } from '../http/types.js';
+import { SseRelay } from '../stream/sse-relay.js';
+import { objectShape } from './find-usage.js';
+import { runHeaders, spliceMetadata } from './metadata.js';
+import type { AdmittedStep, Outcome } from './step.js';
+
+/**
+ * Sends the call's upstream request and turns the answer into the client's response: a stream relayed byte
+ * for byte through the protocol's observer, or a JSON answer with AgentWall's metadata spliced in. Upstream
+ * errors reach the client unchanged; a failure to reach the upstream is a 502 or 504. The step is settled
+ * exactly once on every path.
+ */
+export async function forward(call: GuardedCall, step: AdmittedStep, req: CoreRequest, cfg: AgentWallConfig, started: number): Promise<CoreResponse> {
+  const { protocol, request, run } = call;
+  const fail = async (err: unknown, httpStatus?: number): Promise<never> => {
+    const aborted = isAbort(err) || req.signal.aborted;
+    const outcome: Outcome = { status: aborted ? 'aborted' : 'error', billable: false };
+    if (httpStatus !== undefined) outcome.httpStatus = httpStatus;
+    await step.settle(outcome, performance.now());
+    const e = upstreamError(err, cfg.upstreams.timeouts);
+    throw new AgentWallError(e.code, e.message, { ...e.extra }, { headers: runHeaders(run.runId, step.step), guard: 'upstream' });
+  };
+
+  const upstream = cfg.upstreams.route(request.model);
+  const headers = upstreamRequestHeaders(req.headers);
+  headers['content-type'] = 'application/json';
+  headers['accept-encoding'] = 'identity';
+  Object.assign(headers, upstream.headers);
+  if (upstream.authorization) headers['authorization'] = upstream.authorization;
+  let payload: string;
+  try {
+    payload = JSON.stringify(protocol.upstreamBody(request));
+  } catch (err) {
+    // Only a body no JSON parser makes (a host parser's BigInt or cycle) gets here: the step is settled, the error goes on.
+    await step.settle({ status: 'error', billable: false }, performance.now());
+    throw err;
+  }
+
+  step.preForwardMs = performance.now() - started;
+  let res;
+  try {
+    res = await cfg.upstreams.dispatcher.request({
+      origin: upstream.origin,
+      path: upstream.basePath + protocol.upstreamPath,
+      method: 'POST',
+      headers,
+      body: payload,
+      signal: req.signal,
+    });
+  } catch (err) {
+    return fail(err);
+  }
+
+  const outHeaders = clientResponseHeaders(res.headers);
+  outHeaders['x-agentwall-run-id'] = run.runId;
+  outHeaders['x-agentwall-step'] = String(step.step);
+  const loop = step.admission.loop;
+  if (loop) outHeaders['x-agentwall-loop'] = `${loop.loopType}; confidence=${loop.confidence}; matched_step=${loop.matchedStep}`;
+  const status = res.statusCode;
+  const ok = status >= 200 && status < 300;
+  const outcome = step.outcome;
+
+  if (request.stream && ok && String(res.headers['content-type'] ?? '').startsWith('text/event-stream')) {
+    const scanner = cfg.dlpResponses ? cfg.dlp : undefined;
+    const observer = protocol.streamObserver(request, { estimateTokens: estimateTextTokens, scanner });
+    if (scanner) step.responseDlp = () => (observer as { maskedCounts?: Record<string, number> }).maskedCounts;
+    let upstreamDone = 0;
+    const relay = new SseRelay({
+      observer,
+      maxEventBytes: cfg.maxStreamEventBytes,
+      onFinal: async () => {
+        upstreamDone = performance.now();
+        const meta = await step.settle({ status: 'ok', httpStatus: status, usage: observer.usage, seenOutputTokens: observer.outputTokens, billable: true }, upstreamDone);
+        return `: agentwall ${JSON.stringify(meta)}\n\n`;
+      },
+    });
+    // Cut short by the client or the upstream: the prompt was read and the text seen was generated,
+    // so both are charged (settle is memoized: a stream that reached its final event is already settled).
+    const upstreamBody = res.body;
+    const cut = (err?: Error): void => {
+      const aborted = req.signal.aborted || err === undefined || isAbort(err);
+      void step.settle({ status: aborted ? 'aborted' : 'error', httpStatus: status, usage: observer.usage, seenOutputTokens: observer.outputTokens, billable: true }, upstreamDone || performance.now());
+    };
+    upstreamBody.once('error', (err) => {
+      cut(err);
+      // The client leaving is not an error worth reporting; an upstream that drops mid-stream is.
+      if (!relay.destroyed) relay.destroy(req.signal.aborted || isAbort(err) ? undefined : err);
+    });
+    upstreamBody.once('close', () => {
+      if (!upstreamBody.readableEnded) cut();
+    });
+    // The client went away (the adapter destroyed the relay): stop reading, which aborts the upstream request.
+    relay.once('close', () => {
+      if (!upstreamBody.readableEnded && !upstreamBody.destroyed) upstreamBody.destroy();
+    });
+    upstreamBody.pipe(relay);
+    outHeaders['content-type'] = res.headers['content-type'] as string;
+    outHeaders['cache-control'] = 'no-cache';
+    outHeaders['x-accel-buffering'] = 'no';
+    return { status, headers: outHeaders, stream: relay, outcome };
+  }
+
+  let raw: Buffer;
+  try {
+    raw = Buffer.from(await res.body.arrayBuffer());
+  } catch (err) {
+    return fail(err, status);
+  }
+  const upstreamDone = performance.now();
+
+  if (!ok) {
+    // Upstream errors reach the client unchanged; nothing was generated, so nothing is charged.
+    await step.settle({ status: 'error', httpStatus: status, billable: false }, upstreamDone);
+    return { status, headers: outHeaders, body: raw, outcome };
+  }
+
+  // The answer is parsed only when the protocol needs it (usage missing) or when answers are DLP-masked.
+  const shape = objectShape(raw);
+  let answer: Record<string, unknown> | undefined;
+  let parsedOnce = false;
+  const parseAnswer = (): Record<string, unknown> | undefined => {
+    if (!parsedOnce && shape.isObject) {
+      parsedOnce = true;
+      try {
+        answer = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+      } catch {
+        answer = undefined;
+      }
+    }
+    return answer;
+  };
+  const seen = shape.isObject ? protocol.answerUsage(raw, parseAnswer) : { usage: undefined, outputTokens: 0 };
+  const meta = await step.settle({ status: 'ok', httpStatus: status, usage: seen.usage, seenOutputTokens: seen.outputTokens, billable: true }, upstreamDone);
+  outHeaders['x-agentwall-cost-usd'] = meta.cost_usd.toFixed(6);
+  outHeaders['x-agentwall-run-cost-usd'] = meta.run_cost_usd.toFixed(6);
+  const toMask = cfg.dlpResponses && cfg.dlp && protocol.maskAnswer ? parseAnswer() : undefined;
+  if (toMask && cfg.dlp && protocol.maskAnswer) {
+    const masked = protocol.maskAnswer(toMask, cfg.dlp.scanText);
+    if (masked.changed) {
+      // Masking changed the answer, so it is re-encoded once; unmasked answers are never re-encoded.
+      const out = { ...masked.answer, agentwall: { ...meta, dlp_response: masked.counts } };
+      return { status, headers: outHeaders, body: JSON.stringify(out), outcome };
+    }
+  }
+  const spliced = shape.isObject ? spliceMetadata(raw, shape.isEmpty, meta) : undefined;
+  return { status, headers: outHeaders, body: spliced ?? raw, outcome };
+}

@@ -1,0 +1,25 @@
+// The routes AgentWall owns (SPEC section 2): one line per route.
+import { openAIChat } from '../protocols/openai-chat/index.js';
+import { liveRoute, readyRoute } from './health.js';
+import { modelsRoute } from './models.js';
+import { getRunRoute, killRunRoute, revokeKeyRoute } from './runs-api.js';
+import type { RouteDef } from './table.js';
+import { usageRoute } from './usage.js';
+
+export { RouteTable, type RouteAuth, type RouteContext, type RouteDef, type RouteMatch } from './table.js';
+
+/**
+ * Every route of AgentWall, relative to where it is mounted. A guarded endpoint is a protocol (see
+ * `protocols/protocol.ts`) and one line here.
+ */
+export const ROUTES: readonly RouteDef[] = [
+  { method: 'POST', path: '/v1/chat/completions', auth: 'key', protocol: openAIChat },
+  { method: 'GET', path: '/v1/models', auth: 'key', handle: modelsRoute },
+  { method: 'GET', path: '/health', auth: 'public', handle: liveRoute },
+  { method: 'GET', path: '/health/live', auth: 'public', handle: liveRoute },
+  { method: 'GET', path: '/health/ready', auth: 'public', handle: readyRoute },
+  { method: 'GET', path: '/agentwall/runs/:runId', auth: 'key', handle: getRunRoute },
+  { method: 'POST', path: '/agentwall/runs/:runId/kill', auth: 'key', handle: killRunRoute },
+  { method: 'GET', path: '/agentwall/usage', auth: 'key', handle: usageRoute },
+  { method: 'POST', path: '/agentwall/keys/:keyId/revoke', auth: 'admin', handle: revokeKeyRoute },
+];
