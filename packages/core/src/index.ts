@@ -25,6 +25,7 @@ export type {
   Store,
 } from './store/store.js';
 export type { AgentWallMetadata } from './pipeline/metadata.js';
+export { CHANNELS, type RefusalEvent, type StepEvent } from './events/events.js';
 export {
   DEFAULT_LOOP_PARAMS,
   detectLoop,

@@ -87,3 +87,77 @@ describe('SseRelay', () => {
     expect(text).toBe(': keep-alive\n\nevent: ping\ndata: hello\n\n: agentwall {"x":1}\n\n' + ev('[DONE]'));
   });
 });
+
+describe('SseRelay framing bounds', () => {
+  /** A relay with a recording observer; `out` collects what reached the client, in order. */
+  function framing(maxEventBytes?: number) {
+    const events: Array<{ name: string | undefined; data: string | undefined }> = [];
+    const oversized: number[] = [];
+    const r = new SseRelay({
+      observer: {
+        event: (e) => {
+          events.push(e);
+          return e.data === '[DONE]' ? 'final' : undefined;
+        },
+        oversized: (bytes) => oversized.push(bytes),
+        usage: undefined,
+        outputTokens: 0,
+      },
+      onFinal: async () => ': agentwall {}\n\n',
+      ...(maxEventBytes !== undefined ? { maxEventBytes } : {}),
+    });
+    const out: Buffer[] = [];
+    r.on('data', (b: Buffer) => out.push(b));
+    const write = (s: string | Buffer) => new Promise<void>((resolve) => r.write(typeof s === 'string' ? Buffer.from(s) : s, () => resolve()));
+    return { r, events, oversized, out, write, text: () => Buffer.concat(out).toString() };
+  }
+
+  it('relays an event larger than the bound as it arrives, unparsed, and frames the next events again', async () => {
+    const f = framing(1024);
+    const huge = `data: ${JSON.stringify({ choices: [{ delta: { content: 'x'.repeat(5000) } }] })}\n\n`;
+    await f.write(huge.slice(0, 3000));
+    // Past the bound, the bytes went out before the event was complete: nothing is held.
+    expect(f.text()).toBe(huge.slice(0, 3000));
+    await f.write(huge.slice(3000) + ev(chunk('after')) + ev('[DONE]'));
+    await new Promise<void>((resolve) => f.r.end(resolve));
+    expect(f.oversized).toEqual([Buffer.byteLength(huge)]);
+    expect(f.events.map((e) => e.data)).toEqual([JSON.stringify(chunk('after')), '[DONE]']);
+    expect(f.text()).toBe(huge + ev(chunk('after')) + ': agentwall {}\n\n' + ev('[DONE]'));
+  });
+
+  it('joins an event split over many chunks once, not once per chunk (framing is linear in the bytes)', async () => {
+    const f = framing();
+    const event = ev(chunk('y'.repeat(64 * 1024)));
+    const concat = jest.spyOn(Buffer, 'concat');
+    try {
+      for (let i = 0; i < event.length; i += 1024) await f.write(event.slice(i, i + 1024));
+      expect(concat).toHaveBeenCalledTimes(1);
+    } finally {
+      concat.mockRestore();
+    }
+    expect(f.events).toHaveLength(1);
+    expect(f.text()).toBe(event);
+  });
+
+  it('finds a boundary split across two chunks, CRLF included', async () => {
+    const f = framing();
+    await f.write('data: a\r\n');
+    await f.write('\r\ndata: b\n');
+    await f.write('\n');
+    expect(f.events.map((e) => e.data)).toEqual(['a', 'b']);
+  });
+
+  it('relays whatever follows the final event unchanged', async () => {
+    const f = framing();
+    await f.write(ev('[DONE]'));
+    await f.write(': trailing comment\n\n');
+    await new Promise<void>((resolve) => f.r.end(resolve));
+    expect(f.text()).toBe(': agentwall {}\n\n' + ev('[DONE]') + ': trailing comment\n\n');
+  });
+
+  it('reads named events (the Responses and Messages APIs name theirs)', async () => {
+    const f = framing();
+    await f.write('event: response.completed\ndata: {"type":"response.completed"}\n\n');
+    expect(f.events).toEqual([{ name: 'response.completed', data: '{"type":"response.completed"}' }]);
+  });
+});
