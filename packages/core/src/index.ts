@@ -5,7 +5,7 @@ export { AgentWallError, ERROR_STATUS, isAgentWallError, type AgentWallErrorCode
 export type { AgentWallOptions, KeySettings, Logger, LoopOptions, UpstreamOptions } from './options.js';
 export type { KeyIdentity } from './auth/key-ring.js';
 export type { BodySource, ClientGoneSignal, CoreRequest, CoreResponse, RequestOutcome } from './http/types.js';
-export { bodySourceOf, toCoreRequest, writeCoreResponse } from './http/node-http.js';
+export { bodySourceOf, clientWentAway, toCoreRequest, writeCoreResponse } from './http/node-http.js';
 export { MemoryStore, type MemoryStoreOptions } from './store/memory-store.js';
 export { RUN_LIMITS } from './store/store.js';
 export type {

@@ -1,6 +1,6 @@
 // @agentwall/express: AgentWall as Express middleware (Express 4 and 5). Translation only; the work is in the core.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createAgentWall, isAgentWallPath, toCoreRequest, writeCoreResponse, type AgentWall, type AgentWallOptions } from '@agentwall/core';
+import { clientWentAway, createAgentWall, isAgentWallPath, toCoreRequest, writeCoreResponse, type AgentWall, type AgentWallOptions } from '@agentwall/core';
 
 export * from '@agentwall/core';
 
@@ -16,7 +16,8 @@ export interface AgentWallMiddleware {
 /**
  * AgentWall as Express middleware. Mount it anywhere; routes that are not AgentWall's go to `next()`.
  * Works with or without `express.json()` in front. AgentWall's refusals are answered directly;
- * unexpected failures go to `next(err)`. The outcome is on `res.locals.agentwall`.
+ * unexpected failures go to `next(err)` (a client that went away is not one). The outcome is on
+ * `res.locals.agentwall`.
  *
  * @example
  * app.use('/llm', agentwall({ keys: [{ key: process.env.AW_KEY!, name: 'agent-a' }] }));
@@ -26,11 +27,15 @@ export function agentwall(options?: AgentWallOptions): AgentWallMiddleware {
   const middleware = function agentwallMiddleware(req, res, next) {
     const url = req.url ?? '/';
     if (!isAgentWallPath(url)) return next();
-    aw.handle(toCoreRequest(req, res, url, req.body)).then((r) => {
-      if (!r) return next();
-      if (r.outcome && res.locals) res.locals['agentwall'] = r.outcome;
-      writeCoreResponse(res, r);
-    }, next);
+    aw.handle(toCoreRequest(req, res, url, req.body)).then(
+      (r) => {
+        if (!r) return next();
+        if (r.outcome && res.locals) res.locals['agentwall'] = r.outcome;
+        writeCoreResponse(res, r);
+      },
+      // A client that left mid-upload is not the app's error; there is no one left to answer.
+      (err: unknown) => (clientWentAway(req, err) ? undefined : next(err)),
+    );
   } as AgentWallMiddleware;
   Object.defineProperty(middleware, 'agentwall', { value: aw });
   Object.defineProperty(middleware, 'close', { value: () => aw.close() });

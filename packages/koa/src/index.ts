@@ -1,6 +1,6 @@
 // @agentwall/koa: AgentWall as Koa middleware (Koa 2 and 3). Translation only; the work is in the core.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createAgentWall, isAgentWallPath, toCoreRequest, writeCoreResponse, type AgentWall, type AgentWallOptions } from '@agentwall/core';
+import { clientWentAway, createAgentWall, isAgentWallPath, toCoreRequest, writeCoreResponse, type AgentWall, type AgentWallOptions } from '@agentwall/core';
 
 export * from '@agentwall/core';
 
@@ -17,13 +17,6 @@ export interface KoaContextLike {
   respond?: boolean | undefined;
   set(field: Record<string, string | string[]>): void;
   onerror(err: Error | null): void;
-}
-
-/** Socket errors of a client that closed or reset its connection: it left, and the app did nothing wrong. */
-const CLIENT_GONE = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
-
-function clientGone(err: Error | null, req: IncomingMessage): boolean {
-  return err !== null && CLIENT_GONE.has((err as NodeJS.ErrnoException).code ?? '') && req.socket.destroyed;
 }
 
 /** Koa middleware with its AgentWall instance attached. */
@@ -56,9 +49,19 @@ export function agentwall(options?: AgentWallOptions): AgentWallKoaMiddleware {
     // would log a stack trace. AgentWall records that step as cut off; only that error is kept back.
     const appOnerror = ctx.onerror;
     ctx.onerror = (err) => {
-      if (!clientGone(err, ctx.req)) appOnerror.call(ctx, err);
+      if (!clientWentAway(ctx.req, err)) appOnerror.call(ctx, err);
     };
-    const r = await aw.handle(toCoreRequest(ctx.req, ctx.res, url, ctx.request.body));
+    let r;
+    try {
+      r = await aw.handle(toCoreRequest(ctx.req, ctx.res, url, ctx.request.body));
+    } catch (err) {
+      // A client that left mid-upload is not the app's error; there is no one left to answer.
+      if (clientWentAway(ctx.req, err)) {
+        ctx.respond = false;
+        return;
+      }
+      throw err;
+    }
     if (!r) {
       ctx.onerror = appOnerror;
       await next();

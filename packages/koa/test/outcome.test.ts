@@ -154,3 +154,39 @@ describe('koa: outcome for the host app', () => {
     }
   });
 });
+
+describe('koa: a client that leaves mid-upload', () => {
+  it('is not reported to the app as an error, and nothing is forwarded', async () => {
+    const mock = await startMock();
+    const errors: unknown[] = [];
+    let closed = 0;
+    const app = new Koa();
+    app.on('error', (err: unknown) => errors.push(err));
+    app.use(async (ctx, next) => {
+      ctx.req.on('close', () => closed++);
+      await next();
+    });
+    const mw = agentwall(baseOptions(mock));
+    app.use(mw as unknown as Koa.Middleware);
+    const server = http.createServer(app.callback());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as import('node:net').AddressInfo;
+    try {
+      const req = http.request({ port, host: '127.0.0.1', method: 'POST', path: '/v1/chat/completions', headers: { authorization: `Bearer ${KEY_A}`, 'content-type': 'application/json', 'content-length': '100000' } });
+      req.on('error', () => undefined);
+      req.write('{"model":"gpt-4o-mini","messages":[{"role":"user","content":"' + 'x'.repeat(1000));
+      await new Promise((r) => setTimeout(r, 50));
+      req.destroy();
+      await eventually(() => closed === 1);
+      // The rejection of the body read follows the close within a few turns of the event loop.
+      for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+      expect(errors).toEqual([]);
+      expect(mock.requests).toHaveLength(0);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+      await mw.close();
+      await mock.close();
+    }
+  });
+});

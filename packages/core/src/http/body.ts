@@ -8,8 +8,47 @@ import type { BodySource } from './types.js';
  */
 export const MAX_JSON_DEPTH = 256;
 
+/**
+ * How much of a refused body is read and discarded after the 413, so the client, still sending, gets to
+ * read the answer: closing a socket with unread data makes the kernel reset it, and the client sees EPIPE
+ * or ECONNRESET instead of the 413. Past this, the connection is cut.
+ */
+export const DISCARD_LIMIT_BYTES = 32 * 1024 * 1024;
+
 function tooLarge(limit: number): AgentWallError {
-  return new AgentWallError('request_too_large', `The request body is larger than ${limit} bytes.`, { limit_bytes: limit }, { headers: { connection: 'close' } });
+  return new AgentWallError('request_too_large', `The request body is larger than ${limit} bytes.`, { limit_bytes: limit });
+}
+
+/**
+ * Reads and drops the rest of a refused body, then resolves: the 413 goes out once the client has sent
+ * everything, so even a client that only reads after sending (or one whose request says `connection:
+ * close`) gets it. Past {@link DISCARD_LIMIT_BYTES} the connection is cut instead. The upstream never sees
+ * any of it.
+ */
+function discardRest(stream: NodeJS.ReadableStream): Promise<void> {
+  return new Promise((resolve) => {
+    let dropped = 0;
+    const done = (): void => {
+      stream.off('data', onData);
+      stream.off('end', done);
+      stream.off('close', done);
+      stream.off('error', done);
+      resolve();
+    };
+    const onData = (chunk: Buffer | string): void => {
+      dropped += chunk.length;
+      if (dropped > DISCARD_LIMIT_BYTES) {
+        done();
+        (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+      }
+    };
+    if ((stream as { readableEnded?: boolean }).readableEnded === true) return resolve();
+    stream.on('data', onData);
+    stream.on('end', done);
+    stream.on('close', done);
+    stream.on('error', done);
+    stream.resume();
+  });
 }
 
 /**
@@ -18,8 +57,7 @@ function tooLarge(limit: number): AgentWallError {
  */
 export function readRaw(stream: NodeJS.ReadableStream, limit: number, contentLength: string | undefined): Promise<Buffer> {
   if (contentLength !== undefined && Number(contentLength) > limit) {
-    stream.resume();
-    return Promise.reject(tooLarge(limit));
+    return discardRest(stream).then(() => Promise.reject(tooLarge(limit)));
   }
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -29,8 +67,7 @@ export function readRaw(stream: NodeJS.ReadableStream, limit: number, contentLen
       size += b.length;
       if (size > limit) {
         cleanup();
-        stream.resume();
-        reject(tooLarge(limit));
+        void discardRest(stream).then(() => reject(tooLarge(limit)));
         return;
       }
       chunks.push(b);

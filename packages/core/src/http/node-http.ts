@@ -39,6 +39,23 @@ function lazyClientGoneSignal(res: ServerResponse): () => ClientGoneSignal {
   };
 }
 
+/** Socket errors of a client that closed or reset its connection (the parser's EOF state: it left mid-upload). */
+const CLIENT_GONE_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'HPE_INVALID_EOF_STATE']);
+
+/**
+ * True when `err` only says that the client went away (it closed or reset its connection mid-upload or
+ * mid-answer) and its connection is indeed gone: that is not an error of the host app's, so adapters keep it
+ * from the app's error handler. Any other error, or one while the client is still there, is the app's.
+ *
+ * @example
+ * aw.handle(coreReq).then(write, (err) => (clientWentAway(req, err) ? undefined : next(err)));
+ */
+export function clientWentAway(req: IncomingMessage, err: unknown): boolean {
+  const e = err as { code?: string; name?: string } | null;
+  const goneError = e !== null && typeof e === 'object' && (CLIENT_GONE_CODES.has(e.code ?? '') || e.name === 'AbortError');
+  return goneError && (req.destroyed || req.socket?.destroyed === true);
+}
+
 /**
  * Builds a CoreRequest from Node's request. `url` is the URL below the mount point (Express's
  * `req.url`, Koa's `ctx.path` + query).
