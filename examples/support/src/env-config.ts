@@ -28,30 +28,51 @@ function number(env: Record<string, string | undefined>, name: string, integer: 
   return n;
 }
 
+/** Where the example server forwards, and why (said at start-up). */
+type UpstreamChoice =
+  | { kind: 'mock'; why: string }
+  | { kind: 'provider'; url: string; apiKey: string; why: string }
+  | { kind: 'keyless'; url: string; apiKey?: undefined; why: string };
+
+/**
+ * The upstream the environment asks for: the mock when `AGENTWALL_MOCK_UPSTREAM=1`; a URL with its key; a URL
+ * alone is a keyless upstream (a local model server: Ollama, vLLM, llama.cpp, LM Studio), forwarded to
+ * without `Authorization`; a key alone goes to OpenAI; nothing at all runs on the mock LLM.
+ */
+function chooseUpstream(env: Record<string, string | undefined>): UpstreamChoice {
+  const url = env['AGENTWALL_UPSTREAM_URL'] || undefined;
+  const keyName = env['AGENTWALL_UPSTREAM_API_KEY'] ? 'AGENTWALL_UPSTREAM_API_KEY' : env['OPENAI_API_KEY'] ? 'OPENAI_API_KEY' : undefined;
+  const apiKey = keyName ? env[keyName] : undefined;
+  if (env['AGENTWALL_MOCK_UPSTREAM'] === '1') return { kind: 'mock', why: 'AGENTWALL_MOCK_UPSTREAM=1' };
+  if (url && apiKey) return { kind: 'provider', url, apiKey, why: `AGENTWALL_UPSTREAM_URL, key from ${keyName}` };
+  if (url) return { kind: 'keyless', url, why: 'AGENTWALL_UPSTREAM_URL without a key: no Authorization is sent upstream' };
+  if (apiKey) return { kind: 'provider', url: 'https://api.openai.com/v1', apiKey, why: `key from ${keyName}` };
+  return { kind: 'mock', why: 'no AGENTWALL_UPSTREAM_URL and no OPENAI_API_KEY / AGENTWALL_UPSTREAM_API_KEY set' };
+}
+
 /**
  * Builds options from the environment: `PORT`, `AGENTWALL_API_KEYS`, `AGENTWALL_ADMIN_KEY`,
  * `AGENTWALL_UPSTREAM_URL`, `AGENTWALL_UPSTREAM_API_KEY` (default `OPENAI_API_KEY`),
  * `AGENTWALL_MOCK_UPSTREAM=1`, `AGENTWALL_MAX_STEPS`, `AGENTWALL_MAX_RUN_COST_USD`,
  * `AGENTWALL_DAILY_BUDGET_USD`, `AGENTWALL_MONTHLY_BUDGET_USD`, `AGENTWALL_LOOP_MODE`, and `REDIS_URL`
- * (the Redis store when set, memory otherwise). With no upstream key the bundled mock LLM is
- * started in-process and the server says so loudly.
+ * (the Redis store when set, memory otherwise). With no upstream at all the bundled mock LLM is
+ * started in-process; a URL without a key is a keyless upstream. Start-up says which and why.
  */
 export async function exampleConfigFromEnv(env: Record<string, string | undefined> = process.env): Promise<ExampleConfig> {
   const notices: string[] = [];
   const port = number(env, 'PORT', true) ?? 8000;
-  const upstreamKey = env['AGENTWALL_UPSTREAM_API_KEY'] || env['OPENAI_API_KEY'] || undefined;
-  const useMock = env['AGENTWALL_MOCK_UPSTREAM'] === '1' || !upstreamKey;
+  const upstream = chooseUpstream(env);
 
   const keys = (env['AGENTWALL_API_KEYS'] ?? '')
     .split(',')
     .map((k) => k.trim())
     .filter(Boolean);
   if (keys.length === 0) {
-    if (!useMock) {
-      throw new TypeError('AGENTWALL_API_KEYS is not set. With a real provider key AgentWall will not start without keys of its own.');
+    if (upstream.kind === 'provider') {
+      throw new TypeError('AGENTWALL_API_KEYS is not set. With a provider key AgentWall will not start without keys of its own.');
     }
     keys.push(GUIDE_DEV_KEY);
-    notices.push(`No AGENTWALL_API_KEYS set: accepting the guide's development key "${GUIDE_DEV_KEY}" (mock LLM only).`);
+    notices.push(`No AGENTWALL_API_KEYS set: accepting the guide's development key "${GUIDE_DEV_KEY}" (${upstream.kind === 'mock' ? 'mock LLM' : 'keyless upstream'}, listening on 127.0.0.1 only).`);
   }
 
   const options: AgentWallOptions = {
@@ -83,16 +104,13 @@ export async function exampleConfigFromEnv(env: Record<string, string | undefine
   }
 
   let mock: MockLlm | undefined;
-  if (useMock) {
+  if (upstream.kind === 'mock') {
     mock = await startMockLlm({ port: 0 });
     options.upstream = { url: mock.url };
-    notices.push(
-      `*** No upstream key (AGENTWALL_UPSTREAM_API_KEY / OPENAI_API_KEY) set${env['AGENTWALL_MOCK_UPSTREAM'] === '1' ? ' or AGENTWALL_MOCK_UPSTREAM=1' : ''}: ` +
-        `answering from the bundled MOCK LLM at ${mock.url}. Answers are canned, not a real model. ***`,
-    );
+    notices.push(`Upstream: the bundled MOCK LLM at ${mock.url} (${upstream.why}). Answers are canned, not a real model.`);
   } else {
-    options.upstream = { url: env['AGENTWALL_UPSTREAM_URL'] || 'https://api.openai.com/v1', apiKey: upstreamKey! };
-    notices.push(`Forwarding to ${options.upstream.url}.`);
+    options.upstream = upstream.apiKey ? { url: upstream.url, apiKey: upstream.apiKey } : { url: upstream.url };
+    notices.push(`Upstream: ${upstream.url} (${upstream.why}).`);
   }
   return { port, options, ...(mock ? { mock } : {}), ...(store ? { store } : {}), notices };
 }
