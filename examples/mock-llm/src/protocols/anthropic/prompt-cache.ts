@@ -48,6 +48,7 @@ export class PromptCache {
     return usage;
   }
 
+  /** Forget every cached prefix. */
   clear(): void {
     this.prefixes.clear();
   }

@@ -37,6 +37,7 @@ export class ResponseStore {
     }
   }
 
+  /** The stored response with this id, if it is still remembered. */
   get(id: string): StoredResponse | undefined {
     return this.responses.get(id);
   }
@@ -56,6 +57,7 @@ export class ResponseStore {
     return true;
   }
 
+  /** Forget every response and item. */
   clear(): void {
     this.responses.clear();
     this.items.clear();
