@@ -1,4 +1,4 @@
-// Resolves what one chat completion request should suffer: default delay, x-mock-* headers, then the queued failure.
+// Resolves what one POST request should suffer: default delay, x-mock-* headers, then the queued failure.
 import type http from 'node:http';
 import type { MockFailure } from './types.js';
 

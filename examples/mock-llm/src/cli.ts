@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     apiKey: process.env.MOCK_API_KEY || undefined,
     log: process.env.MOCK_LOG === '1',
   });
-  console.log(`mock LLM listening on ${mock.url}`);
+  console.log(`mock LLM listening on ${mock.url} (OpenAI base URL; Anthropic base URL ${mock.origin})`);
 
   const shutdown = (): void => {
     mock.close().then(

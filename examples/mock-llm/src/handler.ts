@@ -1,24 +1,22 @@
-// The mock's request handler: routing, auth, fault injection and JSON/SSE responses on plain node:http.
+// The mock's request handler: records each request, reads its body, applies injected faults and dispatches to a route.
 import type http from 'node:http';
 import { resolveBehaviour, type RequestBehaviour } from './behaviour.js';
-import { parseChatRequest } from './chat-request.js';
-import { planCompletion } from './completion-plan.js';
 import { FailureQueue } from './failure-queue.js';
-import { defaultErrorForStatus, errorBody } from './openai-errors.js';
-import { completionBody, modelsBody, streamEvents, type CompletionIdentity } from './openai-format.js';
+import { sendJson, sleep, type Exchange } from './http/exchange.js';
+import { anthropicErrorForStatus } from './protocols/anthropic/errors.js';
+import { anthropicRoutes } from './protocols/anthropic/routes.js';
+import { hasBearerKey } from './protocols/openai/auth.js';
+import { openAiEmbeddingsRoutes } from './protocols/openai/embeddings.js';
+import { defaultErrorForStatus, errorBody } from './protocols/openai/errors.js';
+import { openAiModelRoutes } from './protocols/openai/models.js';
+import { openAiChatRoutes } from './protocols/openai-chat/route.js';
+import { openAiResponsesRoutes } from './protocols/openai-responses/routes.js';
+import type { Route } from './route.js';
+import { MockState } from './state.js';
 import type { MockFailure, MockLlmHandler, MockLlmOptions, RecordedRequest } from './types.js';
 
-/** Per-request state the response helpers need. */
-interface Exchange {
-  req: http.IncomingMessage;
-  res: http.ServerResponse;
-  record: RecordedRequest;
-  /** Aborts when the connection closes, so pending timers and writes stop at once. */
-  signal: AbortSignal;
-  /** Set before the mock destroys the socket itself, so that is not recorded as a client abort. */
-  dropping: boolean;
-  requestId: string;
-}
+/** Every route, first match wins: Anthropic's model routes come first and match only requests with `anthropic-version`. */
+const ROUTES: Route[] = [...anthropicRoutes, ...openAiChatRoutes, ...openAiResponsesRoutes, ...openAiEmbeddingsRoutes, ...openAiModelRoutes];
 
 function flattenHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {
   const out: Record<string, string> = {};
@@ -26,36 +24,6 @@ function flattenHeaders(headers: http.IncomingHttpHeaders): Record<string, strin
     if (value !== undefined) out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
   }
   return out;
-}
-
-/** Resolves false instead of waiting when the connection is gone, so abandoned requests leave no timers. */
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  if (ms <= 0) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-/** Waits for the write to reach the socket: gives backpressure, and lets a drop happen only after the bytes left. */
-function write(ex: Exchange, data: string): Promise<boolean> {
-  if (ex.signal.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const onAbort = (): void => resolve(false);
-    ex.signal.addEventListener('abort', onAbort, { once: true });
-    ex.res.write(data, () => {
-      ex.signal.removeEventListener('abort', onAbort);
-      resolve(!ex.signal.aborted);
-    });
-  });
 }
 
 async function readJsonBody(req: http.IncomingMessage): Promise<unknown> {
@@ -70,88 +38,50 @@ async function readJsonBody(req: http.IncomingMessage): Promise<unknown> {
   }
 }
 
-function sendJson(ex: Exchange, status: number, body: unknown): void {
-  const payload = JSON.stringify(body);
-  ex.res.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(payload),
-    'x-request-id': ex.requestId,
-  });
-  ex.res.end(payload);
-}
-
-function drop(ex: Exchange): void {
-  ex.dropping = true;
-  ex.res.destroy();
-}
-
-function isAuthorized(req: http.IncomingMessage, apiKey: string | undefined): boolean {
-  if (apiKey === undefined) return true;
-  const match = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
-  return match?.[1]?.trim() === apiKey;
-}
-
 /** Route path with query, trailing slashes and an optional `/v1` prefix removed. */
 function routeOf(url: string): string {
   const pathname = url.split('?')[0] ?? '/';
   return pathname.replace(/\/+$/, '').replace(/^\/v1(?=\/|$)/, '') || '/';
 }
 
+function findRoute(method: string, path: string, req: http.IncomingMessage): { route: Route; params: string[] } | undefined {
+  for (const route of ROUTES) {
+    if (route.method !== method) continue;
+    const match = route.pattern.exec(path);
+    if (!match) continue;
+    if (route.when && !route.when(req)) continue;
+    return { route, params: match.slice(1).map((p) => decodeURIComponent(p)) };
+  }
+  return undefined;
+}
+
 /**
  * Create the mock's request handler, for embedding in another server (e.g. `http.createServer(handler)`
  * or mounted under an Express/Koa route). Paths are accepted with or without the `/v1` prefix.
- * Recorded requests and the failure queue live on the returned function.
+ * Recorded requests, the failure queue and the remembered responses live on the returned function.
+ *
+ * @example
+ * const handler = createMockLlmHandler({ answer: 'fixed' });
+ * http.createServer(handler).listen(0);
  */
 export function createMockLlmHandler(opts: MockLlmOptions = {}): MockLlmHandler {
   const requests: RecordedRequest[] = [];
   const maxRecorded = opts.maxRecorded ?? 10_000;
   const failures = new FailureQueue();
-  let completions = 0;
-  let received = 0;
+  const state = new MockState(opts.maxStoredResponses ?? 1_000);
 
-  async function streamCompletion(ex: Exchange, behaviour: RequestBehaviour, events: string[]): Promise<void> {
-    ex.res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-request-id': ex.requestId });
-    // Headers go out before the first event so clients see time-to-first-byte as a real stream would give it.
-    ex.res.flushHeaders();
-    for (let i = 0; i < events.length; i += 1) {
-      if (i === behaviour.dropAfter) return drop(ex);
-      if (i === behaviour.stallAfter) return;
-      if (i > 0 && !(await sleep(opts.chunkDelayMs ?? 0, ex.signal))) return;
-      if (!(await write(ex, events[i] as string))) return;
-    }
-    // A drop/stall count at or past the last event still withholds the chunked terminator.
-    if (behaviour.dropAfter !== undefined) return drop(ex);
-    if (behaviour.stallAfter !== undefined) return;
-    ex.res.end();
-  }
-
-  async function chatCompletion(ex: Exchange): Promise<void> {
+  /** Faults of a POST request: the default delay, header controls and the queued failure; false when the answer is already given. */
+  async function applyFaults(ex: Exchange, route: Route): Promise<RequestBehaviour | undefined> {
     const behaviour = resolveBehaviour(opts.delayMs ?? 0, ex.req.headers, failures.take());
-    if (!(await sleep(behaviour.delayMs, ex.signal))) return;
+    if (!(await sleep(behaviour.delayMs, ex.signal))) return undefined;
     // Hang: never answer; the close listener records the abort when the client or close() gives up.
-    if (behaviour.hang) return;
+    if (behaviour.hang) return undefined;
     if (behaviour.status) {
-      return sendJson(ex, behaviour.status.status, behaviour.status.body ?? defaultErrorForStatus(behaviour.status.status));
+      const { status, body } = behaviour.status;
+      sendJson(ex, status, body ?? (route.protocol === 'anthropic' ? anthropicErrorForStatus(status) : defaultErrorForStatus(status)));
+      return undefined;
     }
-    if (!isAuthorized(ex.req, opts.apiKey)) {
-      return sendJson(ex, 401, errorBody('Incorrect API key provided', 'invalid_request_error', 'invalid_api_key'));
-    }
-    const request = parseChatRequest(ex.record.body);
-    if (typeof request === 'string') return sendJson(ex, 400, errorBody(request));
-
-    completions += 1;
-    const plan = planCompletion(request, opts.answer, completions);
-    const identity: CompletionIdentity = { id: `chatcmpl-mock-${completions}`, model: request.model };
-    if (request.stream) {
-      return streamCompletion(ex, behaviour, streamEvents(identity, plan, request.includeUsage, opts.streamChunks));
-    }
-    if (behaviour.dropAfter !== undefined) return drop(ex);
-    if (behaviour.stallAfter !== undefined) {
-      ex.res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': ex.requestId });
-      ex.res.flushHeaders();
-      return;
-    }
-    sendJson(ex, 200, completionBody(identity, plan));
+    return behaviour;
   }
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -167,9 +97,9 @@ export function createMockLlmHandler(opts: MockLlmOptions = {}): MockLlmHandler 
     requests.push(record);
     // Bounded: the example servers run the mock for as long as they live.
     if (requests.length > maxRecorded) requests.splice(0, requests.length - maxRecorded);
-    received += 1;
     const controller = new AbortController();
-    const ex: Exchange = { req, res, record, signal: controller.signal, dropping: false, requestId: `req_mock_${received}` };
+    const requestId = `req_mock_${state.next('request')}`;
+    const ex: Exchange = { req, res, record, signal: controller.signal, dropping: false, requestId, extraHeaders: {} };
     res.on('close', () => {
       if (!res.writableFinished && !ex.dropping) record.aborted = true;
       controller.abort();
@@ -187,13 +117,20 @@ export function createMockLlmHandler(opts: MockLlmOptions = {}): MockLlmHandler 
     }
     if (controller.signal.aborted) return;
 
-    const route = routeOf(record.path);
-    if (route === '/chat/completions' && method === 'POST') return chatCompletion(ex);
-    if (!isAuthorized(req, opts.apiKey)) {
-      return sendJson(ex, 401, errorBody('Incorrect API key provided', 'invalid_request_error', 'invalid_api_key'));
+    const path = routeOf(record.path);
+    const found = findRoute(method, path, req);
+    if (!found) {
+      if (!hasBearerKey(req, opts.apiKey) && req.headers['x-api-key'] !== opts.apiKey) {
+        return sendJson(ex, 401, errorBody('Incorrect API key provided', 'invalid_request_error', 'invalid_api_key'));
+      }
+      return sendJson(ex, 404, errorBody(`Invalid URL (${method} ${record.path.split('?')[0] ?? '/'})`));
     }
-    if (route === '/models' && method === 'GET') return sendJson(ex, 200, modelsBody());
-    sendJson(ex, 404, errorBody(`Invalid URL (${method} ${record.path.split('?')[0] ?? '/'})`));
+    const { route, params } = found;
+    if (route.protocol === 'anthropic') ex.extraHeaders = { 'request-id': requestId };
+    const behaviour = method === 'POST' ? await applyFaults(ex, route) : { delayMs: 0, hang: false };
+    if (!behaviour) return;
+    const query = new URLSearchParams(record.path.split('?')[1] ?? '');
+    await route.handle({ ex, behaviour, params, query, opts, state });
   }
 
   const handler = ((req: http.IncomingMessage, res: http.ServerResponse): void => {
@@ -213,6 +150,7 @@ export function createMockLlmHandler(opts: MockLlmOptions = {}): MockLlmHandler 
     // Truncate in place: callers hold references to this array (e.g. `mock.requests`).
     requests.length = 0;
     failures.clear();
+    state.reset();
   };
   return handler;
 }

@@ -11,8 +11,14 @@ function urlHost(host: string): string {
 }
 
 /**
- * Start a mock OpenAI-compatible server (port 0 by default, i.e. a free port on 127.0.0.1).
- * Resolves once it is listening; `url` is the base URL including `/v1`.
+ * Start a mock LLM server speaking OpenAI's and Anthropic's APIs (port 0 by default, i.e. a free port on
+ * 127.0.0.1). Resolves once it is listening; `url` is the OpenAI base URL including `/v1`, `origin` the
+ * Anthropic base URL without it.
+ *
+ * @example
+ * const mock = await startMockLlm();
+ * const openai = new OpenAI({ baseURL: mock.url, apiKey: 'unused' });
+ * const anthropic = new Anthropic({ baseURL: mock.origin, apiKey: 'unused' });
  */
 export async function startMockLlm(opts: StartMockLlmOptions = {}): Promise<MockLlm> {
   const { port = 0, host = '127.0.0.1', ...behaviour } = opts;
@@ -31,8 +37,10 @@ export async function startMockLlm(opts: StartMockLlmOptions = {}): Promise<Mock
   });
   const actualPort = (server.address() as AddressInfo).port;
 
+  const origin = `http://${urlHost(host)}:${actualPort}`;
   return {
-    url: `http://${urlHost(host)}:${actualPort}/v1`,
+    url: `${origin}/v1`,
+    origin,
     port: actualPort,
     requests: handler.requests,
     fail: handler.fail,

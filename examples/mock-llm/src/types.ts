@@ -11,12 +11,20 @@ export interface MockLlmOptions {
   streamChunks?: number | undefined;
   /** Fixed answer text; default: a deterministic answer derived from the last user message. */
   answer?: string | undefined;
-  /** API key the mock requires in `Authorization: Bearer` (default: none required). */
+  /**
+   * API key the mock requires (default: none required): as `Authorization: Bearer` on OpenAI routes, as
+   * `x-api-key` or `Authorization: Bearer` on Anthropic routes.
+   */
   apiKey?: string | undefined;
   /** Log one line per request to the console (default false). */
   log?: boolean | undefined;
   /** Most requests kept in `requests`, oldest dropped first, so a long-running mock stays bounded (default 10,000). */
   maxRecorded?: number | undefined;
+  /**
+   * Most Responses API responses remembered for `previous_response_id`, GET and item references, and most
+   * Anthropic prompt prefixes remembered as cached; oldest forgotten first (default 1,000).
+   */
+  maxStoredResponses?: number | undefined;
 }
 
 /** Options of {@link startMockLlm}: the behaviour knobs plus where to listen. */
@@ -41,7 +49,8 @@ export interface RecordedRequest {
 }
 
 /**
- * A behaviour queued for the next chat completion request(s); `times` defaults to 1.
+ * A behaviour queued for the next POST request(s), on any route (chat completions, responses, embeddings,
+ * messages, count_tokens, cancel); `times` defaults to 1.
  * - `status`: respond with this status and JSON body (default an OpenAI-style error body).
  * - `hang`: accept the request and never send headers, until the socket closes.
  * - `drop`: streaming: send `afterChunks` SSE events then destroy the socket; non-streaming: destroy it before responding.
@@ -60,22 +69,24 @@ export interface MockLlmHandler {
   (req: http.IncomingMessage, res: http.ServerResponse): void;
   /** Every request received, in arrival order; the same array survives {@link MockLlmHandler.reset}. */
   readonly requests: RecordedRequest[];
-  /** Queue a failure/behaviour for the next matching chat completion request(s). */
+  /** Queue a failure/behaviour for the next POST request(s). */
   fail(failure: MockFailure): void;
-  /** Clear recorded requests and queued failures. */
+  /** Clear recorded requests, queued failures, stored responses and cached prompts. */
   reset(): void;
 }
 
 /** A running mock LLM server. */
 export interface MockLlm {
-  /** Base URL including `/v1`, e.g. `http://127.0.0.1:PORT/v1`. */
+  /** OpenAI base URL including `/v1`, e.g. `http://127.0.0.1:PORT/v1` (the `openai` SDK's `baseURL`). */
   url: string;
+  /** Origin without `/v1`, e.g. `http://127.0.0.1:PORT`: the Anthropic SDK's `baseURL` and `ANTHROPIC_BASE_URL`. */
+  origin: string;
   port: number;
   /** Every request received, in arrival order. */
   requests: RecordedRequest[];
-  /** Queue a failure/behaviour for the next matching chat completion request(s). */
+  /** Queue a failure/behaviour for the next POST request(s). */
   fail(failure: MockFailure): void;
-  /** Clear recorded requests and queued failures. */
+  /** Clear recorded requests, queued failures, stored responses and cached prompts. */
   reset(): void;
   /** Close the server and every open socket, including hung and streaming ones. */
   close(): Promise<void>;

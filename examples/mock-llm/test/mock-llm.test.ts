@@ -127,7 +127,7 @@ describe('mock LLM', () => {
       expect(roomy.choices[0].finish_reason).toBe('stop');
     });
 
-    it('calls the first tool only when asked with [call tool] and the last message is not a tool result', async () => {
+    it('calls the first tool when tools are offered ([call tool] or not) until the last message is a tool result', async () => {
       const tools = [{ type: 'function', function: { name: 'search', parameters: { type: 'object' } } }];
       const call = (await (await post(mock, { model: 'm', tools, messages: [user('look it up [call tool]')] })).json()) as Json;
       expect(call.choices[0].finish_reason).toBe('tool_calls');
@@ -143,8 +143,11 @@ describe('mock LLM', () => {
       expect(answer.choices[0].finish_reason).toBe('stop');
       expect(typeof answer.choices[0].message.content).toBe('string');
 
-      const plain = (await (await post(mock, { model: 'm', tools, messages: [user('no tools please')] })).json()) as Json;
-      expect(plain.choices[0].message.content).toBe('Mock answer to: no tools please');
+      // Since issue 18 a tool is called whenever tools are offered; [no tool] asks for words instead.
+      const plain = (await (await post(mock, { model: 'm', tools, messages: [user('look it up')] })).json()) as Json;
+      expect(plain.choices[0].message.tool_calls[0].function).toEqual({ name: 'search', arguments: '{}' });
+      const words = (await (await post(mock, { model: 'm', tools, messages: [user('no tools please [no tool]')] })).json()) as Json;
+      expect(words.choices[0].message.content).toBe('Mock answer to: no tools please [no tool]');
     });
 
     it('rejects malformed requests with OpenAI-style 400 errors', async () => {
@@ -164,7 +167,7 @@ describe('mock LLM', () => {
       const base = mock.url.replace(/\/v1$/, '');
       const res = await fetch(`${base}/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'm', messages: [user('hi')] }) });
       expect(res.status).toBe(200);
-      const missing = await fetch(`${mock.url}/embeddings`, { method: 'POST', body: '{}' });
+      const missing = await fetch(`${mock.url}/audio/speech`, { method: 'POST', body: '{}' });
       expect(missing.status).toBe(404);
       expect(((await missing.json()) as Json).error.type).toBe('invalid_request_error');
       expect((await fetch(`${mock.url}/chat/completions`)).status).toBe(404);

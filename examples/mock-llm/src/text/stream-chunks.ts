@@ -30,3 +30,14 @@ export function splitEven(text: string, count: number): string[] {
 export function splitAnswer(text: string, streamChunks: number | undefined): string[] {
   return streamChunks !== undefined && streamChunks > 0 ? splitEven(text, streamChunks) : splitWords(text);
 }
+
+/** Pieces of at most `size` code points: how tool call arguments are streamed, a few characters per event. */
+export function splitFixed(text: string, size: number): string[] {
+  const chars = Array.from(text);
+  const out: string[] = [];
+  for (let i = 0; i < chars.length; i += size) out.push(chars.slice(i, i + size).join(''));
+  return out;
+}
+
+/** Size of the argument pieces in streamed tool calls, on every protocol. */
+export const ARGUMENT_PIECE_CHARS = 8;

@@ -1,9 +1,8 @@
 // Builds OpenAI-shaped chat completion bodies and SSE chunk events from a completion plan.
-import type { CompletionPlan } from './completion-plan.js';
-import { splitAnswer } from './stream-chunks.js';
-
-/** Fixed `created` timestamp: keeps responses byte-for-byte deterministic across runs. */
-export const MOCK_CREATED = 1_700_000_000;
+import { ARGUMENT_PIECE_CHARS, splitAnswer, splitFixed } from '../../text/stream-chunks.js';
+import { sseData as sse } from '../../http/sse.js';
+import { MOCK_CREATED } from '../openai/models.js';
+import type { CompletionPlan } from './plan.js';
 
 /** Identity fields shared by every body of one completion. */
 export interface CompletionIdentity {
@@ -16,14 +15,16 @@ export function completionBody(identity: CompletionIdentity, plan: CompletionPla
   const message =
     plan.kind === 'text'
       ? { role: 'assistant', content: plan.content, refusal: null }
-      : {
-          role: 'assistant',
-          content: null,
-          refusal: null,
-          tool_calls: [
-            { id: plan.toolCall.id, type: 'function', function: { name: plan.toolCall.name, arguments: plan.toolCall.arguments } },
-          ],
-        };
+      : plan.finishReason === 'function_call'
+        ? { role: 'assistant', content: null, refusal: null, function_call: { name: plan.toolCall.name, arguments: plan.toolCall.arguments } }
+        : {
+            role: 'assistant',
+            content: null,
+            refusal: null,
+            tool_calls: [
+              { id: plan.toolCall.id, type: 'function', function: { name: plan.toolCall.name, arguments: plan.toolCall.arguments } },
+            ],
+          };
   return {
     id: identity.id,
     object: 'chat.completion',
@@ -33,10 +34,6 @@ export function completionBody(identity: CompletionIdentity, plan: CompletionPla
     usage: plan.usage,
     system_fingerprint: 'fp_mock',
   };
-}
-
-function sse(data: unknown): string {
-  return `data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
 }
 
 /**
@@ -64,22 +61,18 @@ export function streamEvents(
   if (plan.kind === 'text') {
     events.push(sse(chunk({ role: 'assistant', content: '', refusal: null }, null)));
     for (const piece of splitAnswer(plan.content, streamChunks)) events.push(sse(chunk({ content: piece }, null)));
+  } else if (plan.finishReason === 'function_call') {
+    const { name, arguments: args } = plan.toolCall;
+    events.push(sse(chunk({ role: 'assistant', content: null, refusal: null, function_call: { name, arguments: '' } }, null)));
+    for (const piece of splitFixed(args, ARGUMENT_PIECE_CHARS)) events.push(sse(chunk({ function_call: { arguments: piece } }, null)));
   } else {
     const { id, name, arguments: args } = plan.toolCall;
-    events.push(
-      sse(
-        chunk(
-          {
-            role: 'assistant',
-            content: null,
-            refusal: null,
-            tool_calls: [{ index: 0, id, type: 'function', function: { name, arguments: '' } }],
-          },
-          null,
-        ),
-      ),
-    );
-    events.push(sse(chunk({ tool_calls: [{ index: 0, function: { arguments: args } }] }, null)));
+    // As OpenAI streams a call: id, type and name with empty arguments first, then the arguments a few characters at a time.
+    const head = { index: 0, id, type: 'function', function: { name, arguments: '' } };
+    events.push(sse(chunk({ role: 'assistant', content: null, refusal: null, tool_calls: [head] }, null)));
+    for (const piece of splitFixed(args, ARGUMENT_PIECE_CHARS)) {
+      events.push(sse(chunk({ tool_calls: [{ index: 0, function: { arguments: piece } }] }, null)));
+    }
   }
   events.push(sse(chunk({}, plan.finishReason)));
   if (includeUsage) {
@@ -97,10 +90,4 @@ export function streamEvents(
   }
   events.push(sse('[DONE]'));
   return events;
-}
-
-/** The `/v1/models` listing. */
-export function modelsBody(): Record<string, unknown> {
-  const model = (id: string): Record<string, unknown> => ({ id, object: 'model', created: MOCK_CREATED, owned_by: 'mock' });
-  return { object: 'list', data: [model('gpt-4o-mini'), model('gpt-4o')] };
 }

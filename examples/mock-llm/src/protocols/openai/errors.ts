@@ -5,12 +5,16 @@ export interface OpenAiErrorBody {
   error: { message: string; type: string; param: string | null; code: string | null };
 }
 
-/** Build an OpenAI-style error body. */
-export function errorBody(message: string, type = 'invalid_request_error', code: string | null = null): OpenAiErrorBody {
-  return { error: { message, type, param: null, code } };
+/**
+ * Build an OpenAI-style error body.
+ *
+ * @example errorBody("Previous response with id 'resp_x' not found.", 'invalid_request_error', 'previous_response_not_found', 'previous_response_id')
+ */
+export function errorBody(message: string, type = 'invalid_request_error', code: string | null = null, param: string | null = null): OpenAiErrorBody {
+  return { error: { message, type, param, code } };
 }
 
-/** A plausible OpenAI error body for an injected status with no explicit body. */
+/** A plausible OpenAI error body for an injected status with no explicit body (e.g. 429 `rate_limit_exceeded`). */
 export function defaultErrorForStatus(status: number): OpenAiErrorBody {
   switch (status) {
     case 400:
