@@ -1,4 +1,4 @@
-// `pnpm demo`: plays the demo agent against AGENTWALL_BASE_URL, or against an example server it starts on the mock LLM.
+// `pnpm demo`: the openai SDK's tool runner against AGENTWALL_BASE_URL, or against an example server it starts on the mock LLM.
 import express from 'express';
 import type { AddressInfo } from 'node:net';
 import { agentwall } from '@agentwall/express';
