@@ -8,6 +8,7 @@ const LIMITS: SettleRetryLimits = { maxPending: 2, firstDelayMs: 100, maxDelayMs
 function request(step: number): SettleRequest {
   return {
     run: { keyId: 'k', runId: 'r' },
+    admitId: `a${step}`,
     now: 1,
     ttlMs: 60_000,
     record: { step, model: 'm', status: 'ok', stream: false, costMicros: 7, estimated: false, latencyMs: 1, at: 1 },

@@ -186,13 +186,14 @@ async function chatCompletion(req: CoreRequest, identity: KeyIdentity, cfg: Agen
     });
     if (closedBy === 'auth') throw storeUnavailableForAuth();
     if (closedBy) throw new AgentWallError('store_unavailable', 'AgentWall cannot reach its store; try again shortly.', {}, { headers: headersOfRun });
-    verdict = { admitted: true, step: 0 };
+    verdict = { admitted: true, step: 0, admitId: '' };
     tracked = false;
   }
   if (!verdict.admitted) throw refusalError(verdict, run.runId, headersOfRun);
   // From here on a settle is owed, whatever happens: close() waits for it.
   if (tracked) cfg.inFlight.begin();
   const step = verdict.step;
+  const admitId = verdict.admitId;
   const loopWarning = verdict.loop;
   const stream = body.stream === true;
   const wantsUsage = body.stream_options?.include_usage === true;
@@ -227,7 +228,7 @@ async function chatCompletion(req: CoreRequest, identity: KeyIdentity, cfg: Agen
       let runCostMicros = priced.costMicros;
       // Admitted untracked while the store was down: there is nothing to settle against.
       if (tracked) {
-        const settleRequest: SettleRequest = { run, now: cfg.now(), ttlMs: cfg.runTtlMs, record };
+        const settleRequest: SettleRequest = { run, admitId, now: cfg.now(), ttlMs: cfg.runTtlMs, record };
         if (reservation) settleRequest.reservation = reservation;
         let ended = true;
         try {
