@@ -9,6 +9,7 @@ export { bodySourceOf, toCoreRequest, writeCoreResponse } from './http/node-http
 export { MemoryStore, type MemoryStoreOptions } from './store/memory-store.js';
 export { DEFAULT_LEASE_MS, RUN_LIMITS, SWEEP_LIMIT } from './store/store.js';
 export { newAdmitId } from './store/admit-id.js';
+export { GuardedStore, guardStore, StoreTimeoutError, type GuardStoreOptions } from './store/guarded-store.js';
 export type {
   AdmitRequest,
   AdmitVerdict,
