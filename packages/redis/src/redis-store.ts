@@ -61,6 +61,10 @@ function leaseMember(admitId: string, r: { micros: number; day: string; month: s
  * (HINCRBY). Run keys expire `ttlMs` after the run's last write, on Redis's clock; day counters 2 days and
  * month counters 35 days after the write that creates them (which outlasts their day or month); revocations never.
  *
+ * A settle applies only to the admit whose token (`admitId`) the run still holds, and each reservation is
+ * a lease on Redis's clock, released by the key's next admit or read once it expires (see the README's
+ * "Admit tokens and leases").
+ *
  * All of one API key's state carries one hash tag (`{keyId}`), so it sits in one Cluster slot.
  * Calls reject while Redis is unreachable (at once with a client made from `url`); AgentWall then fails
  * open or closed per guard (`failOpen`).
