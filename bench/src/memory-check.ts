@@ -93,8 +93,9 @@ async function runPass(pass: Pass): Promise<{ lines: string[]; ok: boolean }> {
   for (let i = 1; i <= TOTAL_RUNS; i += 1) {
     const now = Date.now();
     const admit = pass.admit(i, now);
-    await store.admit(admit);
-    await store.settle({ run: admit.run, now, ttlMs: TTL_MS, record: pass.record(now) });
+    const verdict = await store.admit(admit);
+    const admitId = verdict.admitted ? verdict.admitId : '';
+    await store.settle({ run: admit.run, admitId, now, ttlMs: TTL_MS, record: pass.record(now) });
     if (i % SAMPLE_EVERY === 0) samples.push(sample(i, store.size));
   }
   const elapsedS = (Date.now() - started) / 1000;

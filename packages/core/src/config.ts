@@ -12,6 +12,7 @@ import { SettleRetries } from './pipeline/settle-retries.js';
 import { StepsInFlight } from './pipeline/steps-in-flight.js';
 import { KeyPolicies, resolveLoop, type LoopSettings } from './policy/key-policy.js';
 import { parseOptions, type AgentWallOptions, type Logger, type UpstreamOptions } from './options.js';
+import { guardStore } from './store/guarded-store.js';
 import { MemoryStore } from './store/memory-store.js';
 import type { Store } from './store/store.js';
 
@@ -88,8 +89,21 @@ export function resolveConfig(input: AgentWallOptions | undefined): AgentWallCon
     upstreamList = [{ ...u, apiKey: u.apiKey ?? (env['OPENAI_API_KEY'] || undefined) }];
   }
 
-  const store = options.store ?? new MemoryStore({ maxRuns: options.maxRunsInMemory });
+  if (options.reservationLeaseMs < 3 * options.storeTimeoutMs) {
+    throw new TypeError('AgentWall: invalid option `reservationLeaseMs`: it must be at least 3 times `storeTimeoutMs`, so that a lease renewal has time to land');
+  }
   const logger = options.logger ?? console;
+  const inFlight = new StepsInFlight();
+  // Every store call has a deadline; an admit whose answer is lost is cancelled through the retry queue,
+  // which sends through the guarded store in turn.
+  const queue: { retries?: SettleRetries } = {};
+  const store = guardStore(options.store ?? new MemoryStore({ maxRuns: options.maxRunsInMemory }), {
+    timeoutMs: options.storeTimeoutMs,
+    leaseMs: options.reservationLeaseMs,
+    logger,
+    onUnanswered: (req, err) => queue.retries?.cancel(req, err),
+  });
+  const settleRetries = (queue.retries = new SettleRetries(store, inFlight, logger));
   const prices = createPriceBook({
     ...(options.prices ? { overrides: options.prices } : {}),
     ...(options.priceProvider ? { provider: options.priceProvider } : {}),
@@ -110,7 +124,6 @@ export function resolveConfig(input: AgentWallOptions | undefined): AgentWallCon
     }
     if (!dlp.enabled) dlp = undefined;
   }
-  const inFlight = new StepsInFlight();
   const loop = options.loop === false ? undefined : resolveLoop({ mode: 'block', params: { ...DEFAULT_LOOP_PARAMS } }, options.loop);
   const cfg: AgentWallConfig = {
     options,
@@ -144,7 +157,7 @@ export function resolveConfig(input: AgentWallOptions | undefined): AgentWallCon
     }),
     maxStreamEventBytes: options.maxStreamEventBytes,
     inFlight,
-    settleRetries: new SettleRetries(store, inFlight, logger),
+    settleRetries,
     shutdownTimeoutMs: options.shutdownTimeoutMs,
   };
   cfg.guards = buildGuards(cfg);

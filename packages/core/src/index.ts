@@ -7,7 +7,9 @@ export type { KeyIdentity } from './auth/key-ring.js';
 export type { BodySource, ClientGoneSignal, CoreRequest, CoreResponse, RequestOutcome } from './http/types.js';
 export { bodySourceOf, clientWentAway, toCoreRequest, writeCoreResponse } from './http/node-http.js';
 export { MemoryStore, type MemoryStoreOptions } from './store/memory-store.js';
-export { RUN_LIMITS } from './store/store.js';
+export { DEFAULT_LEASE_MS, RUN_LIMITS, SWEEP_LIMIT } from './store/store.js';
+export { newAdmitId } from './store/admit-id.js';
+export { GuardedStore, guardStore, StoreTimeoutError, type GuardStoreOptions } from './store/guarded-store.js';
 export type {
   AdmitRequest,
   AdmitVerdict,
@@ -15,6 +17,7 @@ export type {
   BudgetReservation,
   BudgetScope,
   KeyUsage,
+  LeaseRef,
   LoopCheck,
   PeriodUsage,
   RunKey,

@@ -153,6 +153,8 @@ export const optionsSchema = z
     onStep: fn.optional(),
     onRefusal: fn.optional(),
     dispatcher: z.custom<Dispatcher>((v) => typeof v === 'object' && v !== null && typeof (v as Dispatcher).dispatch === 'function', 'expected an undici Dispatcher').optional(),
+    storeTimeoutMs: z.number().int().positive().default(1000),
+    reservationLeaseMs: z.number().int().positive().default(60_000),
     store: z.custom<Store>((v) => typeof v === 'object' && v !== null && typeof (v as Store).admit === 'function', 'expected a Store').optional(),
     logger: logger.optional(),
     // process.env is not a plain object, so a record schema would refuse it.
@@ -273,6 +275,23 @@ export interface AgentWallOptions {
    * in tests. AgentWall does not close a dispatcher it was given. Default: AgentWall's own keep-alive `Agent`.
    */
   dispatcher?: Dispatcher | undefined;
+  /**
+   * Deadline of every call to the store, ms: past it the call counts as failed, each guard fails open or
+   * closed as `failOpen` says, and `/health/ready` answers 503. A store that is slow or frozen is a store
+   * that is down. Default: 1000 (1 s): a thousand times a Redis round trip and well above a GC pause or a
+   * busy event loop's lag, so it does not fire on a healthy store, yet a frozen Redis costs each request
+   * one second, small beside the LLM call it guards, instead of hanging it.
+   */
+  storeTimeoutMs?: number | undefined;
+  /**
+   * How long a step's reservation outlives its request at most, ms, when the request dies without
+   * settling (an instance killed mid-request, an admit whose answer was lost and could not be undone).
+   * A request still running renews its lease every third of it, so long streams keep their reservation
+   * however long they run. Past it the store releases the reservation from the run, the day and the
+   * month; a settle that still comes records its cost and releases nothing twice. At least three times
+   * `storeTimeoutMs`. Default: 60,000 (60 s).
+   */
+  reservationLeaseMs?: number | undefined;
   /** Where state lives. Default: a bounded `MemoryStore`. */
   store?: Store | undefined;
   /** Default: `console`. */

@@ -53,6 +53,10 @@ export function keyLayout(prefix: string) {
     month: (keyId: string, month: string): string => `${base(keyId)}:month:${month}`,
     /** String set when the key is revoked; never expires. */
     revoked: (keyId: string): string => `${base(keyId)}:revoked`,
+    /** Sorted set of the key's reservation leases, scored by expiry on Redis's clock (see `LEASE_HELPERS_LUA`). */
+    leases: (keyId: string): string => `${base(keyId)}:leases`,
+    /** The prefix and hash tag every key name of an API key starts with; scripts build names of that key's other runs and periods from it. */
+    base,
   };
 }
 

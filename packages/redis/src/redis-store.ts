@@ -1,12 +1,15 @@
 // RedisStore: the Store contract on Redis, each multi-step update one Lua script, so many AgentWall instances act as one.
 import type { Cluster, Redis } from 'ioredis';
 import {
+  DEFAULT_LEASE_MS,
+  newAdmitId,
   utcDay,
   utcMonth,
   type AdmitRequest,
   type AdmitVerdict,
   type BlockedAttempt,
   type KeyUsage,
+  type LeaseRef,
   type RunKey,
   type RunState,
   type SettleRequest,
@@ -33,6 +36,23 @@ function ttl(ms: number): string {
 
 const runArgs = (k: RunKeys): string[] => [k.state, k.window, k.steps, k.blocked];
 
+/** An admit id goes into a lease's member, whose fields are separated by `|`. */
+function admitIdOf(id: string): string {
+  if (typeof id !== 'string' || id === '' || id.includes('|')) throw new TypeError(`RedisStore: an admit id must be a non-empty string without "|", got ${JSON.stringify(id)}`);
+  return id;
+}
+
+/** A budget period id goes into a lease's member too. */
+function periodOf(name: string, id: string): string {
+  if (typeof id !== 'string' || id.includes('|')) throw new TypeError(`RedisStore: ${name} must be a period id such as 2026-11-24, got ${JSON.stringify(id)}`);
+  return id;
+}
+
+/** The member naming a lease in the key's sorted set: everything the sweep needs to release it (see `LEASE_HELPERS_LUA`). */
+function leaseMember(admitId: string, r: { micros: number; day: string; month: string }, runId: string): string {
+  return `${admitIdOf(admitId)}|${micros('reservation.micros', r.micros)}|${periodOf('reservation.day', r.day)}|${periodOf('reservation.month', r.month)}|${runId}`;
+}
+
 /**
  * Shared AgentWall state in Redis (or Redis Cluster), for several instances behind a load balancer.
  * It behaves exactly like `MemoryStore`: every method that changes more than one value is one Lua script
@@ -40,6 +60,10 @@ const runArgs = (k: RunKeys): string[] => [k.state, k.window, k.steps, k.blocked
  * verdict, which a Lua port of `detectLoop` takes inside the admit script. Money is integer micro-dollars
  * (HINCRBY). Run keys expire `ttlMs` after the run's last write, on Redis's clock; day counters 2 days and
  * month counters 35 days after the write that creates them (which outlasts their day or month); revocations never.
+ *
+ * A settle applies only to the admit whose token (`admitId`) the run still holds, and each reservation is
+ * a lease on Redis's clock, released by the key's next admit or read once it expires (see the README's
+ * "Admit tokens and leases").
  *
  * All of one API key's state carries one hash tag (`{keyId}`), so it sits in one Cluster slot.
  * Calls reject while Redis is unreachable (at once with a client made from `url`); AgentWall then fails
@@ -104,9 +128,50 @@ export class RedisStore implements Store {
       set(ADMIT_ARGV.loopWindow, '0');
     }
     set(ADMIT_ARGV.checkRevoked, req.checkRevoked ? '1' : '0');
+    const admitId = admitIdOf(req.admitId ?? newAdmitId());
+    set(ADMIT_ARGV.admitId, admitId);
+    if (req.budget) {
+      set(ADMIT_ARGV.leaseMs, ttl(req.leaseMs ?? DEFAULT_LEASE_MS));
+      set(ADMIT_ARGV.keyBase, this.keys.base(req.run.keyId));
+      set(ADMIT_ARGV.leaseMember, leaseMember(admitId, req.budget, req.run.runId));
+    }
     await this.connection.usable();
-    const reply = await this.scripts.admit(...runArgs(k), this.keys.day(req.run.keyId, day), this.keys.month(req.run.keyId, month), this.keys.revoked(req.run.keyId), ...argv);
-    return admitVerdict(reply, req);
+    const reply = await this.scripts.admit(
+      ...runArgs(k),
+      this.keys.day(req.run.keyId, day),
+      this.keys.month(req.run.keyId, month),
+      this.keys.revoked(req.run.keyId),
+      this.keys.leases(req.run.keyId),
+      ...argv,
+    );
+    return admitVerdict(reply, req, admitId);
+  }
+
+  /** Atomically, in one script: undoes the admit `req.admitId` if the run holds it (see `Store.cancelAdmit`). */
+  async cancelAdmit(req: AdmitRequest & { admitId: string }): Promise<boolean> {
+    const b = req.budget;
+    const member = b ? leaseMember(req.admitId, b, req.run.runId) : '';
+    const day = b?.day ?? utcDay(req.now);
+    const month = b?.month ?? utcMonth(req.now);
+    await this.connection.usable();
+    const reply = await this.scripts.cancelAdmit(
+      ...runArgs(this.keys.run(req.run)),
+      this.keys.day(req.run.keyId, day),
+      this.keys.month(req.run.keyId, month),
+      this.keys.leases(req.run.keyId),
+      admitIdOf(req.admitId),
+      member,
+      b ? String(b.micros) : '0',
+      req.dlp ? JSON.stringify(req.dlp) : '',
+    );
+    return Number(reply) === 1;
+  }
+
+  /** One script: pushes a live lease's expiry to `leaseMs` from now on Redis's clock. */
+  async renewLease(lease: LeaseRef, leaseMs: number): Promise<boolean> {
+    const member = leaseMember(lease.admitId, lease.reservation, lease.run.runId);
+    await this.connection.usable();
+    return Number(await this.scripts.renewLease(this.keys.leases(lease.run.keyId), member, ttl(leaseMs))) === 1;
   }
 
   /** Atomically: records a blocked attempt, creating the run if it is new. */
@@ -115,17 +180,22 @@ export class RedisStore implements Store {
     await this.scripts.recordBlocked(...runArgs(this.keys.run(run)), String(now), ttl(ttlMs), JSON.stringify(attempt));
   }
 
-  /** Atomically: adds the cost and releases the reservation on the run, the day and the month; records the step. */
+  /**
+   * Atomically: adds the cost and releases the reservation on the run, the day and the month; records the
+   * step. Only for the admit it names (see `Store.settle`); otherwise `stale`, and nothing changes.
+   */
   async settle(req: SettleRequest): Promise<SettleResult> {
     const cost = micros('record.costMicros', req.record.costMicros);
     const held = req.reservation ? micros('reservation.micros', req.reservation.micros) : '0';
     const day = req.reservation?.day ?? utcDay(req.now);
     const month = req.reservation?.month ?? utcMonth(req.now);
+    const member = req.reservation ? leaseMember(req.admitId, req.reservation, req.run.runId) : '';
     await this.connection.usable();
     const reply = (await this.scripts.settle(
       ...runArgs(this.keys.run(req.run)),
       this.keys.day(req.run.keyId, day),
       this.keys.month(req.run.keyId, month),
+      this.keys.leases(req.run.keyId),
       String(req.now),
       ttl(req.ttlMs),
       cost,
@@ -135,16 +205,21 @@ export class RedisStore implements Store {
       String(req.record.step),
       req.record.status === 'ok' ? '1' : '0',
       req.retry ? '1' : '0',
-    )) as [string, string];
-    return { runCostMicros: Number(reply[0]), steps: Number(reply[1]) };
+      admitIdOf(req.admitId),
+      member,
+    )) as [string, string, number?];
+    const result: SettleResult = { runCostMicros: Number(reply[0]), steps: Number(reply[1]) };
+    if (reply[2] === 1) result.stale = true;
+    return result;
   }
 
-  /** One consistent read (MULTI) of the run's hash and lists; undefined when unknown or expired. */
+  /** One script: releases the key's expired leases, then reads the run's hash and lists; undefined when unknown or expired. */
   async getRun(run: RunKey): Promise<RunState | undefined> {
     const k = this.keys.run(run);
     await this.connection.usable();
-    const replies = await this.client.multi().hgetall(k.state).lrange(k.window, 0, -1).lrange(k.steps, 0, -1).lrange(k.blocked, 0, -1).exec();
-    const [hash, window, steps, blocked] = results(replies) as [Record<string, string>, string[], string[], string[]];
+    const [flat, window, steps, blocked] = (await this.scripts.getRun(...runArgs(k), this.keys.leases(run.keyId), this.keys.base(run.keyId))) as [string[], string[], string[], string[]];
+    const hash: Record<string, string> = {};
+    for (let i = 0; i + 1 < flat.length; i += 2) hash[flat[i]!] = flat[i + 1]!;
     return runStateFrom(run, hash, window, steps, blocked);
   }
 
@@ -154,15 +229,13 @@ export class RedisStore implements Store {
     return Number(await this.scripts.killRun(...runArgs(this.keys.run(run)), String(now), ttl(ttlMs), reason)) === 1;
   }
 
-  /** One consistent read (MULTI) of the key's day and month counters. */
+  /** One script: releases the key's expired leases, then reads its day and month counters. */
   async getUsage(keyId: string, day: string, month: string): Promise<KeyUsage> {
     await this.connection.usable();
-    const replies = await this.client
-      .multi()
-      .hmget(this.keys.day(keyId, day), 'spent', 'reserved')
-      .hmget(this.keys.month(keyId, month), 'spent', 'reserved')
-      .exec();
-    const [d, m] = results(replies) as [Array<string | null>, Array<string | null>];
+    const [d, m] = (await this.scripts.getUsage(this.keys.day(keyId, day), this.keys.month(keyId, month), this.keys.leases(keyId), this.keys.base(keyId))) as [
+      Array<string | null>,
+      Array<string | null>,
+    ];
     return {
       daily: { spentMicros: Number(d[0] ?? 0), reservedMicros: Number(d[1] ?? 0) },
       monthly: { spentMicros: Number(m[0] ?? 0), reservedMicros: Number(m[1] ?? 0) },
@@ -212,13 +285,4 @@ export class RedisStore implements Store {
     // After the disconnect, so a late connection error still has a listener and is not printed as unhandled.
     this.connection.dispose();
   }
-}
-
-/** The replies of a MULTI, throwing the first command error (EXEC answers null when the transaction was aborted). */
-function results(replies: Array<[Error | null, unknown]> | null): unknown[] {
-  if (!replies) throw new Error('agentwall: Redis transaction aborted');
-  return replies.map(([err, value]) => {
-    if (err) throw err;
-    return value;
-  });
 }

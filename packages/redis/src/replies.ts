@@ -20,9 +20,9 @@ export function findingFrom(loopType: unknown, score: unknown, matchedStep: unkn
  * The verdict of the admit script's reply (see `ADMIT_LUA` for its shapes).
  *
  * @example
- * admitVerdict(['admitted', 3], { maxSteps: 0 }); // { admitted: true, step: 3 }
+ * admitVerdict(['admitted', 3], { maxSteps: 0 }, 'id'); // { admitted: true, step: 3, admitId: 'id' }
  */
-export function admitVerdict(reply: unknown, req: { maxSteps: number; maxDurationMs?: number }): AdmitVerdict {
+export function admitVerdict(reply: unknown, req: { maxSteps: number; maxDurationMs?: number }, admitId: string): AdmitVerdict {
   if (!Array.isArray(reply)) throw new Error(`agentwall: unexpected reply from the admit script: ${String(reply)}`);
   const r = reply as unknown[];
   const steps = Number(r[1]);
@@ -30,7 +30,7 @@ export function admitVerdict(reply: unknown, req: { maxSteps: number; maxDuratio
     case 'key_revoked':
       return { admitted: false, block: 'key_revoked', steps: 0 };
     case 'admitted':
-      return r.length > 2 ? { admitted: true, step: steps, loop: findingFrom(r[2], r[3], r[4], r[5]) } : { admitted: true, step: steps };
+      return r.length > 2 ? { admitted: true, step: steps, admitId, loop: findingFrom(r[2], r[3], r[4], r[5]) } : { admitted: true, step: steps, admitId };
     case 'run_killed':
       return { admitted: false, block: 'run_killed', steps, reason: String(r[2]) };
     case 'run_duration_exceeded':

@@ -5,7 +5,8 @@ const DLP = 'dlp:';
 
 /**
  * A run from `HGETALL` of its state and `LRANGE` of its window, steps and blocked lists, or undefined when
- * the hash is gone (unknown or expired). Optional fields are absent when unset, as in MemoryStore.
+ * the hash is gone (unknown or expired). Optional fields are absent when unset, as in MemoryStore; the
+ * admits the run holds (`a:<admitId>` fields) are not part of the state.
  *
  * @example
  * runStateFrom(run, await redis.hgetall(keys.state), windowJson, stepsJson, blockedJson);

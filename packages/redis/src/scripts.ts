@@ -2,7 +2,9 @@
 import { createHash } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import { ADMIT_LUA } from './lua/admit.js';
+import { CANCEL_ADMIT_LUA } from './lua/cancel-admit.js';
 import { KILL_RUN_LUA } from './lua/kill-run.js';
+import { GET_RUN_LUA, GET_USAGE_LUA, RENEW_LEASE_LUA } from './lua/lease-scripts.js';
 import { RECORD_BLOCKED_LUA } from './lua/record-blocked.js';
 import { SETTLE_LUA } from './lua/settle.js';
 
@@ -13,13 +15,21 @@ type ScriptCall = (...args: Arg[]) => Promise<unknown>;
 export interface StoreScripts {
   admit: ScriptCall;
   settle: ScriptCall;
+  cancelAdmit: ScriptCall;
+  renewLease: ScriptCall;
+  getRun: ScriptCall;
+  getUsage: ScriptCall;
   recordBlocked: ScriptCall;
   killRun: ScriptCall;
 }
 
 const DEFINITIONS = {
-  admit: { lua: ADMIT_LUA, numberOfKeys: 7 },
-  settle: { lua: SETTLE_LUA, numberOfKeys: 6 },
+  admit: { lua: ADMIT_LUA, numberOfKeys: 8 },
+  settle: { lua: SETTLE_LUA, numberOfKeys: 7 },
+  cancelAdmit: { lua: CANCEL_ADMIT_LUA, numberOfKeys: 7 },
+  renewLease: { lua: RENEW_LEASE_LUA, numberOfKeys: 1 },
+  getRun: { lua: GET_RUN_LUA, numberOfKeys: 5 },
+  getUsage: { lua: GET_USAGE_LUA, numberOfKeys: 3 },
   recordBlocked: { lua: RECORD_BLOCKED_LUA, numberOfKeys: 4 },
   killRun: { lua: KILL_RUN_LUA, numberOfKeys: 4 },
 } as const;

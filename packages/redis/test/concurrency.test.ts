@@ -56,7 +56,7 @@ describeWithRedis('RedisStore: two stores, one Redis', () => {
         const store = i % 2 ? a : b;
         const v = await store.admit({ run: r, now: 1, ttlMs: TTL, maxSteps: 0, budget: { ...reservation, runLimitMicros: 400 } });
         if (v.admitted) {
-          await (i % 3 ? a : b).settle({ run: r, now: 2, ttlMs: TTL, record: { step: v.step, model: 'm', status: 'ok', stream: false, costMicros: 4, estimated: false, latencyMs: 1, at: 2 }, reservation });
+          await (i % 3 ? a : b).settle({ run: r, admitId: v.admitId, now: 2, ttlMs: TTL, record: { step: v.step, model: 'm', status: 'ok', stream: false, costMicros: 4, estimated: false, latencyMs: 1, at: 2 }, reservation });
         }
       }),
     );

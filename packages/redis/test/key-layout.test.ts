@@ -1,6 +1,6 @@
 // The key layout: the prefix on every key, one Cluster slot per API key, expiry on run and usage keys, none on revocations.
 import { Redis } from 'ioredis';
-import { DEFAULT_LOOP_PARAMS, fingerprintRequest, type RunKey } from '@agentwall/core';
+import { DEFAULT_LOOP_PARAMS, fingerprintRequest, type AdmitVerdict, type RunKey } from '@agentwall/core';
 import { RedisStore, hashTag, keyLayout } from '@agentwall/redis';
 import { crc16, keySlot } from './key-slot.js';
 import { REDIS_URL, deletePrefix, describeWithRedis, quiet, uniquePrefix } from './redis-available.js';
@@ -68,18 +68,21 @@ describeWithRedis('RedisStore key layout in Redis', () => {
   }
 
   async function exercise(store: RedisStore, run: RunKey): Promise<void> {
-    const fingerprint = fingerprintRequest({ model: 'm', messages: [{ role: 'user', content: `hello ${run.runId}` }] });
-    await store.admit({
-      run,
-      now: Date.UTC(2026, 10, 24, 12),
-      ttlMs: 60_000,
-      maxSteps: 0,
-      dlp: { email: 1 },
-      budget: { micros: 100, day: '2026-11-24', month: '2026-11', dailyLimitMicros: 1_000_000 },
-      loop: { mode: 'block', params: { ...DEFAULT_LOOP_PARAMS }, fingerprint },
-    });
+    const fingerprint = (content: string) => fingerprintRequest({ model: 'm', messages: [{ role: 'user', content: `${content} ${run.runId}` }] });
+    const admit = (content: string) =>
+      store.admit({
+        run,
+        now: Date.UTC(2026, 10, 24, 12),
+        ttlMs: 60_000,
+        maxSteps: 0,
+        dlp: { email: 1 },
+        budget: { micros: 100, day: '2026-11-24', month: '2026-11', dailyLimitMicros: 1_000_000 },
+        loop: { mode: 'block', params: { ...DEFAULT_LOOP_PARAMS }, fingerprint: fingerprint(content) },
+      });
+    const verdict = await admit('hello');
     await store.settle({
       run,
+      admitId: verdict.admitted ? verdict.admitId : '',
       now: Date.UTC(2026, 10, 24, 12),
       ttlMs: 60_000,
       record: { step: 1, model: 'm', status: 'ok', stream: false, costMicros: 40, estimated: false, latencyMs: 1, at: 1 },
@@ -87,6 +90,8 @@ describeWithRedis('RedisStore key layout in Redis', () => {
     });
     await store.recordBlocked(run, { at: 2, type: 'dlp_blocked' }, Date.UTC(2026, 10, 24, 12), 60_000);
     await store.revokeKey(run.keyId);
+    // A step still in flight: its reservation's lease is in the key's leases.
+    await admit('in flight');
   }
 
   it.each(['alpha', 'a}b', '{tag}', '%7D', ''])('puts every key of API key %j in one slot, under the prefix, with expiry', async (keyId) => {
@@ -99,8 +104,8 @@ describeWithRedis('RedisStore key layout in Redis', () => {
       await scoped.close();
     }
     const keys = await keysUnder(sub);
-    // 2 runs x 4 keys, a day and a month counter, the revocation.
-    expect(keys).toHaveLength(11);
+    // 2 runs x 4 keys, a day and a month counter, the revocation, the leases.
+    expect(keys).toHaveLength(12);
     for (const k of keys) expect(k.startsWith(sub)).toBe(true);
     expect(new Set(keys.map(keySlot)).size).toBe(1);
     expect(keySlot(keys[0]!)).toBe(keySlot(`${sub}${hashTag(keyId)}`));
@@ -109,7 +114,7 @@ describeWithRedis('RedisStore key layout in Redis', () => {
       const pttl = await redis.pttl(k);
       if (k.endsWith(':revoked')) expect(pttl).toBe(-1);
       else if (k.includes(':day:')) expect(pttl).toBeGreaterThan(47 * 3600_000);
-      else if (k.includes(':month:')) expect(pttl).toBeGreaterThan(34 * 24 * 3600_000);
+      else if (k.includes(':month:') || k.endsWith(':leases')) expect(pttl).toBeGreaterThan(34 * 24 * 3600_000);
       else {
         expect(pttl).toBeGreaterThan(0);
         expect(pttl).toBeLessThanOrEqual(60_000);
@@ -120,7 +125,7 @@ describeWithRedis('RedisStore key layout in Redis', () => {
   it('keeps API keys whose ids differ only in escaped characters apart', async () => {
     const ids = ['a}b', 'a%7Db', 'a'];
     for (const keyId of ids) {
-      expect(await store.admit({ run: { keyId, runId: 'same' }, now: 1, ttlMs: 60_000, maxSteps: 0 })).toEqual({ admitted: true, step: 1 });
+      expect(await store.admit({ run: { keyId, runId: 'same' }, now: 1, ttlMs: 60_000, maxSteps: 0 })).toMatchObject({ admitted: true, step: 1 });
     }
     for (const keyId of ids) expect((await store.getRun({ keyId, runId: 'same' }))?.steps).toBe(1);
   });
@@ -133,6 +138,7 @@ describeWithRedis('RedisStore key layout in Redis', () => {
     const record = (step: number, status: 'ok' | 'error' = 'ok') => ({ step, model: 'm', status, stream: false, costMicros: 1, estimated: false, latencyMs: 1, at: 1 });
     let n = 0;
     const fresh = (): RunKey => ({ keyId: 'expiry', runId: `r${++n}` });
+    const token = (v: AdmitVerdict): string => (v.admitted ? v.admitId : '');
 
     async function expectAllExpiring(run: RunKey, existing: Array<keyof ReturnType<ReturnType<typeof keyLayout>['run']>>): Promise<void> {
       const keys = keyLayout(prefix).run(run);
@@ -165,21 +171,25 @@ describeWithRedis('RedisStore key layout in Redis', () => {
       await expectAllExpiring(b, ['state', 'blocked']);
     });
 
-    it('settle on a run whose state is gone (it expired mid-step) recreates it with its keys expiring', async () => {
+    it('settle on a run whose state is gone (it expired mid-step) while its lease holds the money recreates it with its keys expiring', async () => {
       const a = fresh();
-      await store.settle({ run: a, now: 1, ttlMs: TTL, record: record(1, 'error') });
+      const reservation = { micros: 10, day: '2026-11-24', month: '2026-11' };
+      const admitId = token(await store.admit({ run: a, now: 1, ttlMs: TTL, maxSteps: 0, budget: reservation }));
+      await redis.del(...Object.values(keyLayout(prefix).run(a)));
+      await store.settle({ run: a, admitId, now: 1, ttlMs: TTL, record: record(1, 'error'), reservation });
       await expectAllExpiring(a, ['state', 'steps']);
     });
 
     it('every script on a known run refreshes all four keys, including lists it did not write', async () => {
       const a = fresh();
-      await store.admit({ run: a, now: 1, ttlMs: TTL, maxSteps: 0, loop: loopCheck('one') });
-      await store.settle({ run: a, now: 1, ttlMs: TTL, record: record(1) });
+      const first = token(await store.admit({ run: a, now: 1, ttlMs: TTL, maxSteps: 0, loop: loopCheck('one') }));
+      await store.settle({ run: a, admitId: first, now: 1, ttlMs: TTL, record: record(1) });
       await store.recordBlocked(a, { at: 1, type: 'dlp_blocked' }, 1, TTL);
       const keys = keyLayout(prefix).run(a);
+      let second = '';
       const calls: Array<() => Promise<unknown>> = [
-        () => store.admit({ run: a, now: 2, ttlMs: TTL, maxSteps: 0 }),
-        () => store.settle({ run: a, now: 2, ttlMs: TTL, record: record(2) }),
+        async () => (second = token(await store.admit({ run: a, now: 2, ttlMs: TTL, maxSteps: 0 }))),
+        () => store.settle({ run: a, admitId: second, now: 2, ttlMs: TTL, record: record(2) }),
         () => store.recordBlocked(a, { at: 2, type: 'dlp_blocked' }, 2, TTL),
         () => store.killRun(a, 'done', 3, TTL),
       ];
@@ -200,34 +210,35 @@ describeWithRedis('RedisStore key layout in Redis', () => {
       const usage = async () => store.getUsage(keyId, '2026-11-24', '2026-11');
 
       // Created by a settle that held nothing (a step with a cost and no budget).
-      await store.settle({ run: { keyId, runId: 'a' }, now: Date.UTC(2026, 10, 24), ttlMs: TTL, record: record(1) });
+      const unbudgeted = token(await store.admit({ run: { keyId, runId: 'a' }, now: Date.UTC(2026, 10, 24), ttlMs: TTL, maxSteps: 0 }));
+      await store.settle({ run: { keyId, runId: 'a' }, admitId: unbudgeted, now: Date.UTC(2026, 10, 24), ttlMs: TTL, record: record(1) });
       expect(await expiring()).toEqual([true, true]);
 
       // Created by admit's reservation; a later write on a counter that already runs keeps it expiring.
       await redis.del(dayKey, monthKey);
-      await store.admit({ run: { keyId, runId: 'b' }, now: 1, ttlMs: TTL, maxSteps: 0, budget: reservation });
+      const one = token(await store.admit({ run: { keyId, runId: 'b' }, now: 1, ttlMs: TTL, maxSteps: 0, budget: reservation }));
       expect(await expiring()).toEqual([true, true]);
-      await store.admit({ run: { keyId, runId: 'b' }, now: 1, ttlMs: TTL, maxSteps: 0, budget: reservation });
+      const two = token(await store.admit({ run: { keyId, runId: 'b' }, now: 1, ttlMs: TTL, maxSteps: 0, budget: reservation }));
       expect(await usage()).toMatchObject({ daily: { reservedMicros: 600 }, monthly: { reservedMicros: 600 } });
 
       // The counters expire (or are evicted) while both steps are in flight: the settles recreate them, expiring,
       // and release down to zero, not below it.
       await redis.del(dayKey, monthKey);
-      await store.settle({ run: { keyId, runId: 'b' }, now: 2, ttlMs: TTL, record: { ...record(1), costMicros: 0 }, reservation });
+      await store.settle({ run: { keyId, runId: 'b' }, admitId: one, now: 2, ttlMs: TTL, record: { ...record(1), costMicros: 0 }, reservation });
       expect(await expiring()).toEqual([true, true]);
-      await store.settle({ run: { keyId, runId: 'b' }, now: 2, ttlMs: TTL, record: { ...record(2), costMicros: 120 }, reservation });
+      await store.settle({ run: { keyId, runId: 'b' }, admitId: two, now: 2, ttlMs: TTL, record: { ...record(2), costMicros: 120 }, reservation });
       expect(await usage()).toEqual({ daily: { spentMicros: 120, reservedMicros: 0 }, monthly: { spentMicros: 120, reservedMicros: 0 } });
       expect(await store.getRun({ keyId, runId: 'b' })).toMatchObject({ costMicros: 120, reservedMicros: 0 });
     });
 
     it('a run whose lists outlived its state (evicted, deleted by hand) starts clean', async () => {
       const a = fresh();
-      await store.admit({ run: a, now: 1, ttlMs: TTL, maxSteps: 0, loop: loopCheck('again') });
-      await store.settle({ run: a, now: 1, ttlMs: TTL, record: record(1) });
+      const admitId = token(await store.admit({ run: a, now: 1, ttlMs: TTL, maxSteps: 0, loop: loopCheck('again') }));
+      await store.settle({ run: a, admitId, now: 1, ttlMs: TTL, record: record(1) });
       await store.recordBlocked(a, { at: 1, type: 'dlp_blocked' }, 1, TTL);
       await redis.del(keyLayout(prefix).run(a).state);
       // The same prompt again: the old window must not make it a repeat, the old records must not show.
-      expect(await store.admit({ run: a, now: 2, ttlMs: TTL, maxSteps: 0, loop: loopCheck('again') })).toEqual({ admitted: true, step: 1 });
+      expect(await store.admit({ run: a, now: 2, ttlMs: TTL, maxSteps: 0, loop: loopCheck('again') })).toMatchObject({ admitted: true, step: 1 });
       expect(await store.getRun(a)).toMatchObject({ steps: 1, stepRecords: [], blocked: [], blockedCount: 0, createdAt: 2 });
       await expectAllExpiring(a, ['state', 'window']);
     });

@@ -1,4 +1,4 @@
-// RedisStore and MemoryStore fed the same random operations: every verdict, run and usage figure must be equal.
+// RedisStore and MemoryStore fed the same random operations (settles, stale settles and cancels too): every verdict, run and usage figure must be equal.
 import {
   DEFAULT_LOOP_PARAMS,
   fingerprintRequest,
@@ -61,6 +61,8 @@ describeWithRedis('RedisStore behaves as MemoryStore', () => {
           const day = pick(days);
           const request: AdmitRequest = {
             run,
+            // The same id to both stores, so that their verdicts can be equal.
+            admitId: `s${seed}-${i}`,
             now,
             ttlMs: TTL,
             maxSteps: pick([0, 0, 12]),
@@ -85,13 +87,22 @@ describeWithRedis('RedisStore behaves as MemoryStore', () => {
           const [m, v] = await both((s) => s.admit(request));
           expect({ i, verdict: v }).toStrictEqual({ i, verdict: m });
           seen.add(m.admitted ? (m.loop ? `warned:${m.loop.loopType}` : 'admitted') : m.block === 'loop_detected' ? `${m.block}:${m.finding.loopType}` : m.block);
-          if (m.admitted && rnd() < 0.85) {
+          const next = rnd();
+          if (m.admitted && next < 0.8) {
             const status = pick(['ok', 'ok', 'ok', 'error', 'aborted'] as const);
             const held = request.budget?.micros ?? 0;
             const record: StepRecord = { step: m.step, model: 'gpt-4o-mini', status, stream: rnd() < 0.5, costMicros: int(held + 1), estimated: false, latencyMs: 12.5, at: now };
             const reservation = request.budget ? { micros: held, day: request.budget.day, month: request.budget.month } : undefined;
-            const [ms, vs] = await both((s) => s.settle({ run, now: now + 1, ttlMs: TTL, record, ...(reservation ? { reservation } : {}) }));
+            // Now and then the token of another admit, as a settle from before a restart would carry.
+            const admitId = rnd() < 0.05 ? `s${seed}-${int(i + 1)}` : m.admitId;
+            const [ms, vs] = await both((s) => s.settle({ run, admitId, now: now + 1, ttlMs: TTL, record, ...(reservation ? { reservation } : {}) }));
             expect({ i, settled: vs }).toStrictEqual({ i, settled: ms });
+            if (ms.stale) seen.add('settle:stale');
+          } else if (next < 0.9) {
+            // The admit's answer lost: cancelled (sometimes one that was refused, which changes nothing).
+            const [mc, vc] = await both((s) => s.cancelAdmit({ ...request, admitId: request.admitId! }));
+            expect({ i, cancelled: vc }).toStrictEqual({ i, cancelled: mc });
+            if (mc) seen.add('cancel:undone');
           }
         } else if (r < 0.85) {
           const [m, v] = await both((s) => s.recordBlocked(run, { at: now, type: 'dlp_blocked' }, now, TTL));
@@ -125,5 +136,7 @@ describeWithRedis('RedisStore behaves as MemoryStore', () => {
     expect([...seen].filter((s) => !s.includes(':')).sort()).toEqual(['admitted', 'budget_exceeded', 'run_duration_exceeded', 'run_killed', 'step_limit_exceeded']);
     for (const loopType of ['exact_repeat', 'normalized_repeat', 'cycle', 'near_repeat', 'tool_call_repeat']) expect(seen).toContain(`loop_detected:${loopType}`);
     expect([...seen].some((s) => s.startsWith('warned:'))).toBe(true);
+    expect(seen).toContain('settle:stale');
+    expect(seen).toContain('cancel:undone');
   });
 });

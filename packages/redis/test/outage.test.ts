@@ -158,7 +158,7 @@ describeWithRedisServer('RedisStore through a Redis outage', () => {
       await eventually(async () => store.ping().then(() => true, () => false), 10_000);
       // The killed connection's admit never ran, and ioredis did not send it again on the new one.
       expect(await store.getRun(run)).toBeUndefined();
-      expect(await store.admit({ run, now: 2, ttlMs: 60_000, maxSteps: 0 })).toEqual({ admitted: true, step: 1 });
+      expect(await store.admit({ run, now: 2, ttlMs: 60_000, maxSteps: 0 })).toMatchObject({ admitted: true, step: 1 });
     } finally {
       await admin.client('UNPAUSE').catch(() => undefined);
       admin.disconnect();

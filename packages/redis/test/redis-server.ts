@@ -37,13 +37,21 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** A private Redis that can be killed and started again on the same port, with its data kept (append-only file). */
+/** A private Redis that can be killed, frozen, wiped and started again on the same port, with its data kept (append-only file) unless wiped. */
 export interface PrivateRedis {
   port: number;
   url: string;
   start(): Promise<void>;
   /** Kills the server at once (SIGKILL), as a crash would. */
   kill(): Promise<void>;
+  /** Stops the process (SIGSTOP): connections stay open, nothing answers, as a frozen or swapped-out server. */
+  freeze(): void;
+  /** Lets a frozen server run again (SIGCONT); what it was sent meanwhile runs now. */
+  thaw(): void;
+  /** Removes the data files of a server that is not running, so the next start is empty. */
+  wipe(): void;
+  /** True between start() and kill(). */
+  readonly running: boolean;
   /** Kills it and removes its data directory. */
   dispose(): Promise<void>;
 }
@@ -95,6 +103,19 @@ export async function startPrivateRedis(extraArgs: string[] = []): Promise<Priva
       const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
       proc.kill('SIGKILL');
       await exited;
+    },
+    freeze() {
+      child?.kill('SIGSTOP');
+    },
+    thaw() {
+      child?.kill('SIGCONT');
+    },
+    wipe() {
+      if (child) throw new Error('wipe() needs the server stopped (kill() first)');
+      for (const entry of fs.readdirSync(dir)) fs.rmSync(path.join(dir, entry), { recursive: true, force: true });
+    },
+    get running() {
+      return child !== undefined;
     },
     async dispose() {
       await handle.kill();

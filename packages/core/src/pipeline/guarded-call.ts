@@ -121,13 +121,13 @@ async function admitAndForward<R extends ProtocolRequest>(
     });
     if (closedBy === 'auth') throw storeUnavailableForAuth();
     if (closedBy) throw new AgentWallError('store_unavailable', 'AgentWall cannot reach its store; try again shortly.', {}, { headers: call.headers, guard: 'store' });
-    verdict = { admitted: true, step: 0 };
+    verdict = { admitted: true, step: 0, admitId: '' };
     tracked = false;
   }
   if (!verdict.admitted) throw refusalError(verdict, run.runId, call.headers);
   // From here on a settle is owed, whatever happens: close() waits for it.
   if (tracked) cfg.inFlight.begin();
-  const admission: Admission = { step: verdict.step, tracked, loop: verdict.loop };
+  const admission: Admission = { step: verdict.step, admitId: verdict.admitId, tracked, loop: verdict.loop };
   const step = new AdmittedStep(call, admission, cfg, started, { runId: run.runId, step: verdict.step });
   return forward(call, step, req, cfg, started);
 }

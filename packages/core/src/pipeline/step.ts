@@ -23,6 +23,8 @@ export interface Outcome {
 /** The step a store admitted (or an untracked one while the store was down). */
 export interface Admission {
   step: number;
+  /** The admit this step belongs to: its settle applies only to it (SPEC section 9). */
+  admitId: string;
   /** False when the store was down and the call went through untracked: nothing to settle against. */
   tracked: boolean;
   /** In `warn` mode: the loop found, the request admitted anyway. */
@@ -93,7 +95,7 @@ export class AdmittedStep {
     let runSteps = admission.step;
     let runCostMicros = priced.costMicros;
     if (admission.tracked) {
-      const settleRequest: SettleRequest = { run: call.run, now: cfg.now(), ttlMs: cfg.runTtlMs, record };
+      const settleRequest: SettleRequest = { run: call.run, admitId: admission.admitId, now: cfg.now(), ttlMs: cfg.runTtlMs, record };
       const budget = call.admit.budget;
       if (budget) settleRequest.reservation = { micros: budget.micros, day: budget.day, month: budget.month };
       let ended = true;

@@ -73,6 +73,17 @@ export interface LoopCheck {
 /** Input of {@link Store.admit}. */
 export interface AdmitRequest {
   run: RunKey;
+  /**
+   * Names this admit: the verdict carries it back as `admitId`, its settle and any `cancelAdmit` or
+   * `renewLease` quote it. Unique per admit (a random id; it must not contain `|`). Absent: the store
+   * makes one. A caller that may need to cancel an admit whose answer it lost sets it beforehand.
+   */
+  admitId?: string;
+  /**
+   * How long the step's reservation is held without word from the request (a settle or a renewal);
+   * past it, the store releases it. Default: {@link DEFAULT_LEASE_MS}.
+   */
+  leaseMs?: number;
   now: number;
   /** Run state expires this long after the last activity. */
   ttlMs: number;
@@ -112,7 +123,14 @@ export type BudgetScope = 'run' | 'key_daily' | 'key_monthly';
 
 /** The verdict of {@link Store.admit}. */
 export type AdmitVerdict =
-  | { admitted: true; step: number; /** In `warn` mode: the loop found, the request admitted anyway. */ loop?: LoopFinding }
+  | {
+      admitted: true;
+      step: number;
+      /** The admit's token: its settle must carry it (`SettleRequest.admitId`), and applies only while the run holds it. */
+      admitId: string;
+      /** In `warn` mode: the loop found, the request admitted anyway. */
+      loop?: LoopFinding;
+    }
   | { admitted: false; block: 'loop_detected'; steps: number; step: number; finding: LoopFinding; killed: boolean }
   | { admitted: false; block: 'run_killed'; steps: number; reason: string }
   | { admitted: false; block: 'step_limit_exceeded'; steps: number; limit: number }
@@ -123,6 +141,8 @@ export type AdmitVerdict =
 /** Input of {@link Store.settle}. */
 export interface SettleRequest {
   run: RunKey;
+  /** The token of the admit this step came from (`AdmitVerdict.admitId`). */
+  admitId: string;
   now: number;
   ttlMs: number;
   record: StepRecord;
@@ -130,8 +150,9 @@ export interface SettleRequest {
   reservation?: { micros: number; day: string; month: string };
   /**
    * Set when AgentWall sends a settle again because the store failed to answer it. That first attempt
-   * may have been applied with only its answer lost, so a store applies a retry only when the run
-   * holds no record of `record.step` yet; otherwise it changes nothing and answers the run's figures.
+   * may have been applied with only its answer lost; then the run no longer holds the admit, and when
+   * it holds a record of `record.step` the retry changes nothing and answers the run's figures (not
+   * `stale`: the outcome is recorded, once).
    */
   retry?: boolean;
 }
@@ -152,10 +173,38 @@ export interface KeyUsage {
 export interface SettleResult {
   runCostMicros: number;
   steps: number;
+  /**
+   * Present when the store no longer holds the admit the settle quotes (it lost its data, or the run is
+   * a new one under the same id): nothing was recorded, charged or released. The figures are the run's
+   * as it stands (0 when there is none).
+   */
+  stale?: true;
+}
+
+/** What {@link Store.renewLease} renews: the admit and the reservation it holds. */
+export interface LeaseRef {
+  run: RunKey;
+  admitId: string;
+  reservation: { micros: number; day: string; month: string };
 }
 
 /** Bounds on what a run keeps, so one busy run cannot grow without limit. */
 export const RUN_LIMITS = { stepRecords: 200, blocked: 50 } as const;
+
+/**
+ * Lease of a reservation when `AdmitRequest.leaseMs` is absent: 60 s. AgentWall renews the lease of a
+ * request still running every third of it, so this bounds how long a reservation outlives a request
+ * that died without settling (an instance that crashed, an admit whose answer was lost), not how long
+ * a request may run.
+ */
+export const DEFAULT_LEASE_MS = 60_000;
+
+/**
+ * Most expired leases one store call releases. Every admit with a budget (and every usage or run read)
+ * first releases up to this many of its key's expired leases, oldest first, so the work of one call
+ * stays bounded however many requests died at once; the rest go with the next calls.
+ */
+export const SWEEP_LIMIT = 20;
 
 /**
  * Where AgentWall keeps shared state. Every method is atomic as its comment states; guards talk to
@@ -171,8 +220,27 @@ export interface Store {
    * recording the blocked attempt; else increment the step counter, append the step's fingerprint
    * to the window and hold the reservation. Two concurrent calls never get the same step number,
    * never both fit where one would, and of two identical requests only one passes.
+   *
+   * The run holds the admit (`admitId`) until it is settled or cancelled; a reservation is also held
+   * under a lease of `leaseMs` on the store's own clock. Before the budget checks, up to
+   * {@link SWEEP_LIMIT} of the key's expired leases are released (from the run, the day and the month).
    */
   admit(req: AdmitRequest): Promise<AdmitVerdict>;
+  /**
+   * Atomically: undo an admit whose answer the caller never got (the call timed out or its connection
+   * dropped), wherever it ran: its reservation is released, its window entry and DLP counts removed,
+   * its step number given back when no later step took one. Takes the same request the admit was sent
+   * with (`admitId` set). Nothing happens when the run does not hold that admit (it never ran, was
+   * settled, or was cancelled already), so sending it twice is harmless. True when an admit was undone.
+   * A store that keeps calls of one connection in order (Redis does) needs no more: a cancel sent after
+   * its admit runs after it.
+   */
+  cancelAdmit(req: AdmitRequest & { admitId: string }): Promise<boolean>;
+  /**
+   * Atomically: extend the lease of a reservation still held to `leaseMs` from now (store's clock).
+   * False when the lease is gone (settled, cancelled or expired), so the caller stops renewing.
+   */
+  renewLease(lease: LeaseRef, leaseMs: number): Promise<boolean>;
   /**
    * True when `admit` honours `checkRevoked`: a chat request then learns in one call to the store
    * whether its key is revoked and whether its step is admitted (one round trip instead of two on
@@ -186,13 +254,18 @@ export interface Store {
    * the run and to the key's day and month. A step that did not complete (`status` not `ok`) leaves
    * the loop window, so a retry after an upstream error is not taken for a repeat. Returns the run's
    * cost and steps after it.
+   *
+   * It applies only to the admit it quotes (`admitId`): when the run holds it, as above; when its lease
+   * expired meanwhile, the step and its cost are recorded and nothing is released (that was done);
+   * when the run no longer holds it but its lease is still live (the run's state expired mid-step),
+   * as above on a run started afresh; otherwise nothing changes and the result says `stale`.
    */
   settle(req: SettleRequest): Promise<SettleResult>;
-  /** Reads a run's state, or undefined when unknown or expired. */
+  /** Reads a run's state, or undefined when unknown or expired (releasing the key's expired leases first, as admit does). */
   getRun(run: RunKey): Promise<RunState | undefined>;
   /** Atomically: mark a known run killed; later admits are refused. False when the run is unknown. */
   killRun(run: RunKey, reason: string, now: number, ttlMs: number): Promise<boolean>;
-  /** A key's spend and reservations in a UTC day and month. */
+  /** A key's spend and reservations in a UTC day and month (releasing its expired leases first, as admit does). */
   getUsage(keyId: string, day: string, month: string): Promise<KeyUsage>;
   /** Marks a key revoked on every instance sharing this store. */
   revokeKey(keyId: string): Promise<void>;

@@ -1,6 +1,7 @@
 // The admit script: MemoryStore.admit's checks, in its order, as one atomic Lua script.
 import { DAY_TTL_MS, MONTH_TTL_MS, RUN_HELPERS_LUA } from './run-helpers.js';
 import { DETECT_LOOP_LUA } from './detect-loop.js';
+import { LEASE_HELPERS_LUA } from './leases.js';
 
 /**
  * Positions of the admit script's ARGV (1-based, as Lua reads them). Absent values are passed as `''`.
@@ -33,27 +34,43 @@ export const ADMIT_ARGV = {
   toolRepeats: 18,
   /** `'1'`: refuse with `key_revoked` when the key's revocation mark (KEYS[7]) exists. */
   checkRevoked: 19,
+  /** The admit's id: the run holds it (`a:<admitId>`) until its settle or cancel. */
+  admitId: 20,
+  /** Lease length (ms, on Redis's clock) of the reservation, when there is one. */
+  leaseMs: 21,
+  /** The API key's key base (prefix and hash tag), for the sweep (see `LEASE_HELPERS_LUA`). */
+  keyBase: 22,
+  /** The lease's member in KEYS[8] when there is a reservation, else `''`. */
+  leaseMember: 23,
 } as const;
 
 /** Number of ARGV entries of the admit script. */
-export const ADMIT_ARGC = 19;
+export const ADMIT_ARGC = 23;
 
 /**
  * KEYS: the run's state, window, steps and blocked keys, then the key's day and month usage hashes, then
- * the key's revocation mark. Replies (money as strings, counters as integers): `{'key_revoked'}` (nothing touched),
+ * the key's revocation mark, then the key's leases. Replies (money as strings, counters as integers): `{'key_revoked'}` (nothing touched),
  * `{'admitted', step}` or `{'admitted', step, loopType, score, matchedStep, repeats}` (warn mode),
  * `{'run_killed', steps, reason}`, `{'run_duration_exceeded', steps, createdAt}`, `{'step_limit_exceeded', steps}`,
  * `{'loop_detected', steps, step, loopType, score, matchedStep, repeats, killed}`,
  * `{'budget_exceeded', steps, scope, limit, spent, reserved}`.
  *
  * @example
- * redis.defineCommand('agentwallAdmit', { numberOfKeys: 7, lua: ADMIT_LUA });
+ * redis.defineCommand('agentwallAdmit', { numberOfKeys: 8, lua: ADMIT_LUA });
  */
 export const ADMIT_LUA = `${RUN_HELPERS_LUA}
+${LEASE_HELPERS_LUA}
 ${DETECT_LOOP_LUA}
-local DAY, MONTH = KEYS[5], KEYS[6]
+local DAY, MONTH, LEASES = KEYS[5], KEYS[6], KEYS[8]
 local now, ttl = ARGV[${ADMIT_ARGV.now}], ARGV[${ADMIT_ARGV.ttlMs}]
 if ARGV[${ADMIT_ARGV.checkRevoked}] == '1' and redis.call('EXISTS', KEYS[7]) == 1 then return { 'key_revoked' } end
+
+-- Leases: reservations of requests that died unsettled are released before any budget is checked.
+local now_ms
+if ARGV[${ADMIT_ARGV.budgetMicros}] ~= '' then
+  now_ms = redis_now_ms()
+  sweep(LEASES, ARGV[${ADMIT_ARGV.keyBase}], now_ms)
+end
 
 touch(now)
 if ARGV[${ADMIT_ARGV.hasAgentId}] == '1' then redis.call('HSET', STATE, 'agentId', ARGV[${ADMIT_ARGV.agentId}]) end
@@ -142,6 +159,12 @@ local function admit()
   if entry then
     -- Like MemoryStore: one entry out per entry in, so the window never holds more than it did.
     append(WINDOW, cjson.encode(entry), window)
+  end
+  -- Leases: the run holds the admit until its settle or cancel; its reservation is leased on Redis's clock.
+  redis.call('HSET', STATE, 'a:' .. ARGV[${ADMIT_ARGV.admitId}], step)
+  if now_ms then
+    redis.call('ZADD', LEASES, int(now_ms + tonumber(ARGV[${ADMIT_ARGV.leaseMs}])), ARGV[${ADMIT_ARGV.leaseMember}])
+    redis.call('PEXPIRE', LEASES, ${MONTH_TTL_MS})
   end
   if warning then return { 'admitted', step, warning[1], warning[2], warning[3], warning[4] } end
   return { 'admitted', step }
