@@ -10,6 +10,7 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(@pydantic/genai-prices)/)'],
   moduleNameMapper: {
     '^@agentwall/(core|express|koa|redis)$': '<rootDir>/packages/$1/src/index.ts',
+    '^@agentwall/core/(node|store|testing)$': '<rootDir>/packages/core/src/entry/$1.ts',
     '^@agentwall/mock-llm$': '<rootDir>/examples/mock-llm/src/index.ts',
     '^@agentwall/example-support$': '<rootDir>/examples/support/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',

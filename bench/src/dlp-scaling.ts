@@ -1,7 +1,7 @@
 // DLP scan time against prompt size: ordinary and adversarial text from 64 KiB to 1 MiB must scale linearly.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createDlpScanner, type DlpKind } from '@agentwall/express';
+import { createDlpScanner, type DlpKind } from '@agentwall/core';
 import { readConfig } from './config.js';
 
 const SIZES_KIB = [64, 256, 1024];

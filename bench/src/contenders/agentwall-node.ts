@@ -1,6 +1,6 @@
 // Reference (c'): AgentWall's core on a bare node:http server, with the same plumbing the adapters use and
 // no framework: the floor plus AgentWall's own work, so the rows above it separate AgentWall from Express.
-import { createAgentWall, isAgentWallPath, toCoreRequest, writeCoreResponse } from '@agentwall/express';
+import { createAgentWall, isAgentWallPath, toCoreRequest, writeCoreResponse } from '@agentwall/core/node';
 import { agentwallOptions, describeAgentWall } from './agentwall-options.js';
 import { note, serve } from './serve.js';
 

@@ -1,47 +1,11 @@
-// Public API of @agentwall/core.
-export { createAgentWall, isAgentWallPath, type AgentWall } from './agentwall.js';
-export type { AgentWallConfig } from './config.js';
-export { AgentWallError, ERROR_STATUS, isAgentWallError, type AgentWallErrorCode, type ValidationIssue } from './errors.js';
+// Public API of @agentwall/core: what an app needs. Adapter authors: `@agentwall/core/node`; store authors:
+// `@agentwall/core/store` and `@agentwall/core/testing`. Everything else is internal and may change.
+export { createAgentWall, type AgentWall } from './agentwall.js';
+export { AgentWallError, ERROR_STATUS, isAgentWallError, type AgentWallErrorCode, type ErrorFormat, type ValidationIssue } from './errors.js';
 export type { AgentWallOptions, KeySettings, Logger, LoopOptions, UpstreamOptions } from './options.js';
-export type { KeyIdentity } from './auth/key-ring.js';
-export type { BodySource, ClientGoneSignal, CoreRequest, CoreResponse, RequestOutcome } from './http/types.js';
-export { bodySourceOf, clientWentAway, toCoreRequest, writeCoreResponse } from './http/node-http.js';
+export type { RequestOutcome } from './http/types.js';
 export { MemoryStore, type MemoryStoreOptions } from './store/memory-store.js';
-export { DEFAULT_LEASE_MS, RUN_LIMITS, SWEEP_LIMIT } from './store/store.js';
-export { newAdmitId } from './store/admit-id.js';
-export { GuardedStore, guardStore, StoreTimeoutError, type GuardStoreOptions } from './store/guarded-store.js';
-export type {
-  AdmitRequest,
-  AdmitVerdict,
-  BlockedAttempt,
-  BudgetReservation,
-  BudgetScope,
-  KeyUsage,
-  LeaseRef,
-  LoopCheck,
-  PeriodUsage,
-  RunKey,
-  RunState,
-  SettleRequest,
-  SettleResult,
-  StepRecord,
-  Store,
-} from './store/store.js';
+export type { Store } from './store/store.js';
 export type { AgentWallMetadata } from './pipeline/metadata.js';
 export { CHANNELS, type RefusalEvent, type StepEvent } from './events/events.js';
-export {
-  DEFAULT_LOOP_PARAMS,
-  detectLoop,
-  fingerprintRequest,
-  hammingHex64,
-  similarityToDistance,
-  type LoopDecision,
-  type LoopFinding,
-  type LoopParams,
-  type LoopType,
-  type StepFingerprint,
-  type WindowEntry,
-} from './loop/index.js';
-export { createDlpScanner, DEFAULT_DLP_ACTIONS, type DlpAction, type DlpConfig, type DlpCustomPattern, type DlpKind, type DlpScanner } from './dlp/index.js';
-export { createPriceBook, type ModelPrice, type PriceBook, type ResolvedPrice } from './cost/index.js';
-export { utcDay, utcMonth } from './store/periods.js';
+export { createDlpScanner, DEFAULT_DLP_ACTIONS, type DlpAction, type DlpCustomPattern, type DlpKind, type DlpScanner } from './dlp/index.js';

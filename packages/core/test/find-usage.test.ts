@@ -1,6 +1,6 @@
 // Reading usage and the object shape of an answer without parsing it.
 import { findUsage, objectShape } from '../src/pipeline/find-usage.js';
-import { utcDay, utcMonth } from '../src/index.js';
+import { utcDay, utcMonth } from '../src/entry/store.js';
 
 const buf = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v));
 

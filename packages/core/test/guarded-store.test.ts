@@ -1,5 +1,7 @@
 // GuardedStore on fake stores and jest's fake clock: deadlines, cancels of lost admits, lease renewals, stale settles.
-import { GuardedStore, MemoryStore, StoreTimeoutError, type AdmitRequest, type LeaseRef, type SettleRequest, type Store } from '../src/index.js';
+import { GuardedStore, StoreTimeoutError } from '../src/store/guarded-store.js';
+import { MemoryStore, type Store } from '../src/index.js';
+import { type AdmitRequest, type LeaseRef, type SettleRequest } from '../src/entry/store.js';
 
 const budget = { micros: 100, day: '2026-11-24', month: '2026-11', runLimitMicros: 10_000 };
 const admitRequest = (extra: Partial<AdmitRequest> = {}): AdmitRequest => ({ run: { keyId: 'k', runId: 'r' }, now: 1, ttlMs: 60_000, maxSteps: 0, ...extra });

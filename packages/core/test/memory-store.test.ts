@@ -1,6 +1,6 @@
 // MemoryStore: the store contract, plus its bounds (entry cap and TTL).
 import { MemoryStore } from '../src/index.js';
-import { storeContract } from './support/store-contract.js';
+import { storeContract } from '../src/entry/testing.js';
 
 storeContract('MemoryStore', async () => new MemoryStore());
 

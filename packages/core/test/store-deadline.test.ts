@@ -1,5 +1,7 @@
 // agentwall() on a frozen store: storeTimeoutMs turns a hang into 503 (chat and /health/ready), and the late admit is undone.
-import { createAgentWall, MemoryStore, utcDay, utcMonth, type AdmitRequest, type AgentWallOptions, type CoreRequest, type CoreResponse } from '../src/index.js';
+import { createAgentWall, MemoryStore, type AgentWallOptions } from '../src/index.js';
+import { utcDay, utcMonth, type AdmitRequest } from '../src/entry/store.js';
+import { type CoreRequest, type CoreResponse } from '../src/entry/node.js';
 import { configOf } from '../src/agentwall.js';
 
 const KEY = 'aw-deadline-key-0001';

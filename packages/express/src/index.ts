@@ -1,8 +1,26 @@
 // @agentwall/express: AgentWall as Express middleware (Express 4 and 5). Translation only; the work is in the core.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { clientWentAway, createAgentWall, isAgentWallPath, toCoreRequest, writeCoreResponse, type AgentWall, type AgentWallOptions } from '@agentwall/core';
+import { createAgentWall, type AgentWall, type AgentWallOptions } from '@agentwall/core';
+import { clientWentAway, isAgentWallPath, toCoreRequest, writeCoreResponse } from '@agentwall/core/node';
 
-export * from '@agentwall/core';
+// What an app using this adapter needs, from the core's public surface (not all of the core).
+export {
+  AgentWallError,
+  CHANNELS,
+  isAgentWallError,
+  MemoryStore,
+  type AgentWall,
+  type AgentWallMetadata,
+  type AgentWallOptions,
+  type KeySettings,
+  type Logger,
+  type LoopOptions,
+  type RefusalEvent,
+  type RequestOutcome,
+  type StepEvent,
+  type Store,
+  type UpstreamOptions,
+} from '@agentwall/core';
 
 /** Express middleware with its AgentWall instance attached. */
 export interface AgentWallMiddleware {

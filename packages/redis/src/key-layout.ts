@@ -1,5 +1,5 @@
 // Where RedisStore keeps each piece of state: one Cluster hash tag per API key, so one script can touch a run and its key's budgets.
-import type { RunKey } from '@agentwall/core';
+import type { RunKey } from '@agentwall/core/store';
 
 /** The four keys of one run, in the order every run script takes them as KEYS[1..4]. */
 export interface RunKeys {

@@ -1,21 +1,7 @@
 // RedisStore: the Store contract on Redis, each multi-step update one Lua script, so many AgentWall instances act as one.
 import type { Cluster, Redis } from 'ioredis';
-import {
-  DEFAULT_LEASE_MS,
-  newAdmitId,
-  utcDay,
-  utcMonth,
-  type AdmitRequest,
-  type AdmitVerdict,
-  type BlockedAttempt,
-  type KeyUsage,
-  type LeaseRef,
-  type RunKey,
-  type RunState,
-  type SettleRequest,
-  type SettleResult,
-  type Store,
-} from '@agentwall/core';
+import { type Store } from '@agentwall/core';
+import { DEFAULT_LEASE_MS, newAdmitId, utcDay, utcMonth, type AdmitRequest, type AdmitVerdict, type BlockedAttempt, type KeyUsage, type LeaseRef, type RunKey, type RunState, type SettleRequest, type SettleResult } from '@agentwall/core/store';
 import { watchConnection, type ConnectionWatch } from './connection.js';
 import { keyLayout, type KeyLayout, type RunKeys } from './key-layout.js';
 import { ADMIT_ARGC, ADMIT_ARGV } from './lua/admit.js';

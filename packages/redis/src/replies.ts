@@ -1,5 +1,5 @@
 // Turns the scripts' flat replies back into the core's verdict types; confidences are computed here, as detectLoop does.
-import type { AdmitVerdict, BudgetScope, LoopFinding, LoopType } from '@agentwall/core';
+import type { AdmitVerdict, BudgetScope, LoopFinding, LoopType } from '@agentwall/core/store';
 
 /**
  * A loop finding from the Lua reply `loopType, score, matchedStep, repeats`. The confidence is computed in

@@ -1,5 +1,5 @@
 // Rebuilds a RunState, shaped exactly as MemoryStore returns it, from the run's hash and lists.
-import type { BlockedAttempt, RunKey, RunState, StepRecord, WindowEntry } from '@agentwall/core';
+import type { BlockedAttempt, RunKey, RunState, StepRecord, WindowEntry } from '@agentwall/core/store';
 
 const DLP = 'dlp:';
 

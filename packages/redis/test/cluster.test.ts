@@ -1,7 +1,7 @@
 // RedisStore on a real Redis Cluster (one node owning every slot): Cluster refuses any script whose keys span slots.
 import { Cluster, Redis } from 'ioredis';
 import { RedisStore } from '@agentwall/redis';
-import { storeContract } from '../../core/test/support/store-contract.js';
+import { storeContract } from '@agentwall/core/testing';
 import { quiet } from './redis-available.js';
 import { describeWithRedisServer, startPrivateRedis, type PrivateRedis } from './redis-server.js';
 

@@ -1,6 +1,6 @@
 // The Lua port of detectLoop against detectLoop itself: core's reference vectors, then thousands of random windows.
 import { Redis } from 'ioredis';
-import { detectLoop, type LoopDecision, type LoopParams, type StepFingerprint, type WindowEntry } from '@agentwall/core';
+import { detectLoop, type LoopDecision, type LoopParams, type StepFingerprint, type WindowEntry } from '@agentwall/core/store';
 import { DETECT_LOOP_PROBE_LUA } from '../src/lua/detect-loop.js';
 import { findingFrom } from '../src/replies.js';
 import { REDIS_URL, describeWithRedis } from './redis-available.js';

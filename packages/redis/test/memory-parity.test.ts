@@ -1,16 +1,7 @@
 // RedisStore and MemoryStore fed the same random operations (settles, stale settles and cancels too): every verdict, run and usage figure must be equal.
-import {
-  DEFAULT_LOOP_PARAMS,
-  fingerprintRequest,
-  MemoryStore,
-  utcDay,
-  utcMonth,
-  type AdmitRequest,
-  type LoopCheck,
-  type RunKey,
-  type StepRecord,
-  type Store,
-} from '@agentwall/core';
+import { MemoryStore, type Store } from '@agentwall/core';
+import { DEFAULT_LOOP_PARAMS, utcDay, utcMonth, type AdmitRequest, type LoopCheck, type RunKey, type StepRecord } from '@agentwall/core/store';
+import { fingerprintChat } from '../../core/test/support/fingerprint.js';
 import { RedisStore } from '@agentwall/redis';
 import { asst, calls, req, result, user } from '../../core/test/loop/helpers.js';
 import { REDIS_URL, deletePrefix, describeWithRedis, quiet, uniquePrefix } from './redis-available.js';
@@ -57,7 +48,7 @@ describeWithRedis('RedisStore behaves as MemoryStore', () => {
         const r = rnd();
         if (r < 0.75) {
           const mode = rnd() < 0.04 ? 'kill' : pick(['block', 'warn'] as const);
-          const loop: LoopCheck | undefined = rnd() < 0.9 ? { mode, params: { ...DEFAULT_LOOP_PARAMS }, fingerprint: fingerprintRequest(pick(BODIES)) } : undefined;
+          const loop: LoopCheck | undefined = rnd() < 0.9 ? { mode, params: { ...DEFAULT_LOOP_PARAMS }, fingerprint: fingerprintChat(pick(BODIES)) } : undefined;
           const day = pick(days);
           const request: AdmitRequest = {
             run,

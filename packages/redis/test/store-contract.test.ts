@@ -1,6 +1,6 @@
 // RedisStore against the store contract suite that MemoryStore passes: same calls, same answers.
 import { RedisStore } from '@agentwall/redis';
-import { storeContract } from '../../core/test/support/store-contract.js';
+import { storeContract } from '@agentwall/core/testing';
 import { REDIS_URL, deletePrefix, describeWithRedis, quiet, uniquePrefix } from './redis-available.js';
 
 const prefix = uniquePrefix('contract');

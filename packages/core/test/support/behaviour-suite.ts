@@ -2,7 +2,8 @@
 import http from 'node:http';
 import request from 'supertest';
 import { startMockLlm, type MockLlm } from '@agentwall/mock-llm';
-import { MemoryStore, type SettleRequest, type SettleResult, type Store } from '@agentwall/core';
+import { MemoryStore, type Store } from '@agentwall/core';
+import { type SettleRequest, type SettleResult } from '@agentwall/core/store';
 import { configOf } from '../../src/agentwall.js';
 import { ADMIN, KEY_A, KEY_B, PROVIDER_KEY, appPool, chat, eventually, firstStepOnce, parseSse, startMock, type AppFactory, type RunningApp } from './harness.js';
 

@@ -3,7 +3,8 @@ import { EventEmitter } from 'node:events';
 import { Readable } from 'node:stream';
 import { MockAgent, type Interceptable } from 'undici';
 import { createAgentWall, type AgentWallInternals } from '../../src/agentwall.js';
-import type { AgentWall, AgentWallOptions, ClientGoneSignal, CoreRequest, CoreResponse } from '../../src/index.js';
+import type { AgentWall, AgentWallOptions } from '../../src/index.js';
+import type { ClientGoneSignal, CoreRequest, CoreResponse } from '../../src/entry/node.js';
 
 /** The mock upstream's origin and base URL. */
 export const UPSTREAM_ORIGIN = 'http://upstream.test';

@@ -1,5 +1,5 @@
 // Lua helpers for reservation leases: Redis's own clock, and the sweep that releases expired leases.
-import { SWEEP_LIMIT } from '@agentwall/core';
+import { SWEEP_LIMIT } from '@agentwall/core/store';
 
 /**
  * Lua functions shared by the scripts that hold, renew or release leases. Needs `RUN_HELPERS_LUA` before

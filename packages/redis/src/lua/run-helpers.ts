@@ -1,5 +1,5 @@
 // Lua helpers every run script shares: create-or-touch the run, record a blocked attempt, refresh expiry, release money.
-import { RUN_LIMITS } from '@agentwall/core';
+import { RUN_LIMITS } from '@agentwall/core/store';
 
 /** Day counters are read on their own day only; two days from any write during the day cover a request reserved just before midnight. */
 export const DAY_TTL_MS = 2 * 24 * 3600 * 1000;

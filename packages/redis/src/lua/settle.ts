@@ -1,5 +1,5 @@
 // The settle script: record a step's outcome, turn its reservation into spend on the run, the day and the month.
-import { RUN_LIMITS } from '@agentwall/core';
+import { RUN_LIMITS } from '@agentwall/core/store';
 import { DAY_TTL_MS, MONTH_TTL_MS, RUN_HELPERS_LUA } from './run-helpers.js';
 
 /**

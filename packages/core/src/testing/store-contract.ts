@@ -1,11 +1,32 @@
-// The store contract suite: every Store implementation must pass it (MemoryStore here, RedisStore in its package).
-import type { AdmitRequest, AdmitVerdict, LoopCheck, RunKey, Store, StepRecord } from '@agentwall/core';
-import { DEFAULT_LOOP_PARAMS, RUN_LIMITS, SWEEP_LIMIT, fingerprintRequest } from '@agentwall/core';
+// The store contract suite: every Store implementation must pass it (MemoryStore, RedisStore, a store of your own).
+import { fingerprintView } from '../loop/view.js';
+import { chatLoopView } from '../protocols/openai-chat/loop-view.js';
+import type { AdmitRequest, AdmitVerdict, LoopCheck, RunKey, StepRecord, Store } from '../store/store.js';
+import { DEFAULT_LOOP_PARAMS } from '../loop/index.js';
+import { RUN_LIMITS, SWEEP_LIMIT } from '../store/store.js';
+
+/**
+ * The test functions the suite runs with: jest's (or vitest's, with globals) by default. Matchers used: toBe,
+ * toEqual, toStrictEqual, toMatchObject, toHaveLength, toBeUndefined, not.toHaveProperty, resolves, expect.any.
+ */
+export interface TestApi {
+  describe(name: string, fn: () => void): void;
+  it(name: string, fn: () => Promise<void> | void): void;
+  beforeEach(fn: () => Promise<void> | void): void;
+  afterEach(fn: () => Promise<void> | void): void;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the runner's own matcher types are not ours to restate
+  expect: any;
+}
+
+const fingerprintChat = (body: { model: string; messages: Array<Record<string, unknown>> }) => fingerprintView(chatLoopView(body));
+
+/** The runner's globals, resolved when the suite is declared (so importing this module needs no runner). */
+let t: TestApi;
 
 const TTL = 60_000;
 
 /** The verdict of an admit that passed, whatever token the store made. */
-const passed = (step: number) => ({ admitted: true, step, admitId: expect.any(String) });
+const passed = (step: number) => ({ admitted: true, step, admitId: t.expect.any(String) });
 
 /** The token of an admit that must have passed. */
 function tokenOf(v: AdmitVerdict): string {
@@ -20,7 +41,7 @@ function record(step: number, costMicros = 0, status: StepRecord['status'] = 'ok
 }
 
 function loop(content: string, mode: LoopCheck['mode'] = 'block'): LoopCheck {
-  return { mode, params: { ...DEFAULT_LOOP_PARAMS }, fingerprint: fingerprintRequest({ model: 'm', messages: [{ role: 'user', content }] }) };
+  return { mode, params: { ...DEFAULT_LOOP_PARAMS }, fingerprint: fingerprintChat({ model: 'm', messages: [{ role: 'user', content }] }) };
 }
 
 const budget = (micros: number, limits: { run?: number; day?: number; month?: number }, day = '2026-11-24', month = '2026-11') => ({
@@ -33,7 +54,17 @@ const budget = (micros: number, limits: { run?: number; day?: number; month?: nu
 });
 
 /** Runs the contract against stores made by `make`; `unique` gives a fresh namespace per test. */
-export function storeContract(name: string, make: () => Promise<Store>, teardown: (s: Store) => Promise<void> = (s) => s.close()): void {
+/**
+ * Declares the contract's tests against stores made by `make` (a fresh one per test; `teardown` closes it).
+ * Runs with jest's globals unless `api` gives other test functions.
+ *
+ * @example
+ * import { storeContract } from '@agentwall/core/testing';
+ * storeContract('MyStore', async () => new MyStore(...));
+ */
+export function storeContract(name: string, make: () => Promise<Store>, teardown: (s: Store) => Promise<void> = (s) => s.close(), api?: TestApi): void {
+  t = api ?? (globalThis as unknown as TestApi);
+  const { describe, it, beforeEach, afterEach, expect } = t;
   describe(`${name}: Store contract`, () => {
     let store: Store;
     let n = 0;
