@@ -28,12 +28,11 @@ export async function forward(call: GuardedCall, step: AdmittedStep, req: CoreRe
     throw new AgentWallError(e.code, e.message, { ...e.extra }, { headers: runHeaders(run.runId, step.step), guard: 'upstream' });
   };
 
-  const upstream = cfg.upstreams.route(request.model);
+  const upstream = cfg.upstreams.route(request.model, protocol.upstreamKind);
   const headers = upstreamRequestHeaders(req.headers);
   headers['content-type'] = 'application/json';
   headers['accept-encoding'] = 'identity';
-  Object.assign(headers, upstream.headers);
-  if (upstream.authorization) headers['authorization'] = upstream.authorization;
+  Object.assign(headers, upstream.headers, upstream.credentials);
   let payload: string;
   try {
     payload = JSON.stringify(protocol.upstreamBody(request));
