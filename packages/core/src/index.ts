@@ -2,7 +2,7 @@
 export { createAgentWall, isAgentWallPath, type AgentWall } from './agentwall.js';
 export type { AgentWallConfig } from './config.js';
 export { AgentWallError, ERROR_STATUS, isAgentWallError, type AgentWallErrorCode, type ValidationIssue } from './errors.js';
-export type { AgentWallOptions, KeySettings, Logger, LoopOptions, UpstreamOptions } from './options.js';
+export type { AgentWallOptions, KeySettings, Logger, LoopOptions, UpstreamKind, UpstreamOptions } from './options.js';
 export type { KeyIdentity } from './auth/key-ring.js';
 export type { BodySource, ClientGoneSignal, CoreRequest, CoreResponse, RequestOutcome } from './http/types.js';
 export { bodySourceOf, clientWentAway, toCoreRequest, writeCoreResponse } from './http/node-http.js';

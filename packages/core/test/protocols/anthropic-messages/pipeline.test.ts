@@ -112,6 +112,12 @@ describe('anthropic-messages in memory', () => {
     expect((await h.run('stream-1'))!.stepRecords[0]).toMatchObject({ stream: true, status: 'ok', cacheWriteTokens: 300, completionTokens: 12 });
   });
 
+  it("serves Claude Code's /v1/messages?beta=true, sending no query string upstream", async () => {
+    const res = await h.send('POST', '/v1/messages?beta=true', body('hi'), apiKey);
+    expect(res?.status).toBe(200);
+    expect(h.calls.at(-1)!.path).toBe('/v1/messages');
+  });
+
   it('counts steps of a run named by header or body field, which never goes upstream', async () => {
     await h.send('POST', '/v1/messages', body('one', { agentwall_run_id: 'steps-1' }), apiKey);
     const two = await h.send('POST', '/v1/messages', body('two'), { ...apiKey, 'x-agentwall-run-id': 'steps-1' });
@@ -209,6 +215,27 @@ describe('anthropic-messages run guards in memory', () => {
       expect(res?.status).toBe(403);
       expect(res?.headers['x-should-retry']).toBe('false');
       expect(errorOf(res)).toMatchObject({ type: 'permission_error', code: 'run_killed', run_id: 'doomed' });
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('masks answers when asked (dlp.responses), JSON and streamed', async () => {
+    const leaky = `the key is ${SECRET} indeed`;
+    const h = harness({ dlp: { responses: true } }, (call) => ((call.body as Json)['stream'] ? { text: streamOf(leaky) } : { json: answer(leaky) }));
+    try {
+      const json = await h.send('POST', '/v1/messages', body('hi'), apiKey);
+      expect(json?.json['content']).toEqual([{ type: 'text', text: 'the key is [REDACTED:openai_key] indeed' }]);
+      expect(json?.json['agentwall']).toMatchObject({ dlp_response: { openai_key: 1 } });
+      const streamed = await h.send('POST', '/v1/messages', body('hi', { stream: true }), apiKey);
+      expect(streamed!.text).not.toContain(SECRET);
+      const text = streamed!.text
+        .split('\n\n')
+        .filter((e) => e.startsWith('event: content_block_delta'))
+        .map((e) => (JSON.parse(e.split('\n')[1]!.slice('data: '.length)) as Json)['delta']['text'] as string)
+        .join('');
+      expect(text).toBe('the key is [REDACTED:openai_key] indeed');
+      expect(streamed!.text).toMatch(/: agentwall \{[^\n]*"dlp_response":\{"openai_key":1\}/);
     } finally {
       await h.close();
     }
