@@ -53,16 +53,21 @@ function assistantMessage(content: unknown): LoopMessage {
 
 /**
  * A user turn: each `tool_result` block becomes a tool message answering its `tool_use_id` (as chat's `tool`
- * messages do), the other blocks a user message, in the order they come.
+ * messages do). Other blocks that come after a result in the same turn (Claude Code's `<system-reminder>`
+ * texts, an image the tool produced) are part of that observation and join the result before them; a turn
+ * without results is a user message.
  */
 function userMessages(content: unknown, out: LoopMessage[]): void {
   if (!Array.isArray(content)) {
     out.push({ role: 'user', content: contentOf(content) });
     return;
   }
+  let result: LoopMessage | undefined;
   let pending: unknown[] = [];
   const flush = (): void => {
-    if (pending.length > 0) out.push({ role: 'user', content: contentOf(pending) });
+    if (pending.length === 0) return;
+    if (result) result.content.push(...contentOf(pending));
+    else out.push({ role: 'user', content: contentOf(pending) });
     pending = [];
   };
   for (const block of content) {
@@ -71,7 +76,7 @@ function userMessages(content: unknown, out: LoopMessage[]): void {
       continue;
     }
     flush();
-    const result: LoopMessage = { role: 'tool', content: contentOf(block['content']) };
+    result = { role: 'tool', content: contentOf(block['content']) };
     if (typeof block['tool_use_id'] === 'string') result.callId = block['tool_use_id'];
     out.push(result);
   }
@@ -81,8 +86,8 @@ function userMessages(content: unknown, out: LoopMessage[]): void {
 /**
  * The loop detector's view of a Messages request: `system` first, assistant turns with their `tool_use` blocks
  * as calls (canonical input), user turns split into one tool message per `tool_result` (matched by
- * `tool_use_id`) and a user message for the rest. A stuck agent thus looks exactly as it does on chat
- * completions and is stopped at the same repetition.
+ * `tool_use_id`, with the blocks that follow it in the turn), or a user message when the turn has no result.
+ * A stuck agent thus looks exactly as it does on chat completions and is stopped at the same repetition.
  *
  * @example
  * messagesLoopView({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'hi' }] });

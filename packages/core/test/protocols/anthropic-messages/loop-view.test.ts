@@ -7,7 +7,7 @@ import { chatLoopView } from '../../../src/protocols/openai-chat/loop-view.js';
 const MODEL = 'claude-sonnet-4-5';
 
 describe('messagesLoopView', () => {
-  it('puts system first, folds tool_use into calls and splits tool_result blocks into tool messages by id', () => {
+  it('puts system first, folds tool_use into calls and splits tool_result blocks into tool messages by id, with what follows each', () => {
     const view = messagesLoopView({
       model: MODEL,
       system: [{ type: 'text', text: 'You are Claude Code.' }],
@@ -36,10 +36,25 @@ describe('messagesLoopView', () => {
         { role: 'system', content: [{ text: 'You are Claude Code.' }] },
         { role: 'user', content: [{ text: 'list files' }] },
         { role: 'assistant', content: [{ text: 'Running ls.' }], calls: [{ id: 'toolu_1', name: 'Bash', arguments: '{"command":"ls","description":"list"}' }] },
-        { role: 'tool', callId: 'toolu_1', content: [{ text: 'a.txt' }] },
-        { role: 'user', content: [{ text: '<system-reminder>be careful</system-reminder>' }] },
+        { role: 'tool', callId: 'toolu_1', content: [{ text: 'a.txt' }, { text: '<system-reminder>be careful</system-reminder>' }] },
       ],
     });
+  });
+
+  it('keeps a turn of two results as two tool messages, and a turn without results as a user message', () => {
+    const view = messagesLoopView({
+      model: MODEL,
+      messages: [
+        { role: 'assistant', content: [{ type: 'tool_use', id: 'a', name: 'Read', input: {} }, { type: 'tool_use', id: 'b', name: 'Read', input: { x: 1 } }] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'a', content: 'one' }, { type: 'tool_result', tool_use_id: 'b', content: 'two' }, { type: 'text', text: 'note' }] },
+        { role: 'user', content: [{ type: 'text', text: 'next task' }] },
+      ],
+    });
+    expect(view.messages.slice(1)).toEqual([
+      { role: 'tool', callId: 'a', content: [{ text: 'one' }] },
+      { role: 'tool', callId: 'b', content: [{ text: 'two' }, { text: 'note' }] },
+      { role: 'user', content: [{ text: 'next task' }] },
+    ]);
   });
 
   it('stands images in by their source, so a new screenshot is a new step', () => {

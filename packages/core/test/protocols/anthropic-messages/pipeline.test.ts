@@ -298,6 +298,38 @@ describe('anthropic-messages run guards in memory', () => {
   });
 });
 
+describe('anthropic-messages loop detection with Claude Code reminders', () => {
+  it("reads a turn's text after its tool_result as part of the observation: stuck, it is blocked at the 3rd repeat, not sooner", async () => {
+    const h = harness({}, () => ({ json: answer('ok') }));
+    try {
+      const messages: Json[] = [{ role: 'user', content: 'make the tests pass' }];
+      let blockedAt = 0;
+      let repeatedExchanges = 0;
+      for (let step = 1; step <= 8 && blockedAt === 0; step++) {
+        const res = await h.send('POST', '/v1/messages', { model: MODEL, max_tokens: 100, messages }, { ...apiKey, 'x-agentwall-run-id': 'reminded' });
+        if (res?.status === 429) {
+          blockedAt = step;
+          expect(errorOf(res)).toMatchObject({ code: 'loop_detected', loop_type: 'tool_call_repeat' });
+        }
+        messages.push({ role: 'assistant', content: [{ type: 'tool_use', id: `toolu_${step}`, name: 'Bash', input: { command: 'npm test' } }] });
+        messages.push({
+          role: 'user',
+          content: [
+            { type: 'tool_result', tool_use_id: `toolu_${step}`, content: '1 failing' },
+            { type: 'text', text: '<system-reminder>The TodoWrite tool has not been used recently.</system-reminder>' },
+          ],
+        });
+        repeatedExchanges = step;
+      }
+      // Requests 2, 3 and 4 each end with the same exchange: the 4th is its 3rd repeat in a row.
+      expect(blockedAt).toBe(4);
+      expect(repeatedExchanges).toBe(4);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe('anthropic-messages budgets in memory', () => {
   it('reserves max_tokens at the output price: a request that could pass the run budget is refused before forwarding', async () => {
     const h = harness({ prices: { [MODEL]: { inputPerMTok: 0, outputPerMTok: 1_000_000 } }, maxRunCostUsd: 100 });
