@@ -12,7 +12,12 @@ import { normalizeAnthropicUsage } from './usage.js';
 export { countTokensRoute } from './count-tokens.js';
 export { normalizeAnthropicUsage } from './usage.js';
 
-/** A validated Messages request. */
+/**
+ * A validated Messages request.
+ *
+ * @example
+ * const call: MessagesCall = anthropicMessages.parse(body); // call.model, call.stream, call.body.max_tokens
+ */
 export interface MessagesCall extends ProtocolRequest {
   readonly body: MessagesBody;
 }

@@ -16,7 +16,12 @@ const countShape = {
   system: z.union([z.string(), z.array(block)]).nullish(),
 };
 
-/** An Anthropic Messages body. Fields other than these pass through unchanged. */
+/**
+ * An Anthropic Messages body. Fields other than these pass through unchanged.
+ *
+ * @example
+ * messagesRequestSchema.safeParse({ model: 'claude-sonnet-4-5', max_tokens: 1024, messages: [{ role: 'user', content: 'hi' }] }).success // true
+ */
 export const messagesRequestSchema = z.looseObject({
   ...countShape,
   // Required by the API, and the bound the budget reservation needs.
@@ -24,17 +29,32 @@ export const messagesRequestSchema = z.looseObject({
   stream: z.boolean().nullish(),
 });
 
-/** A `count_tokens` body: the same without `max_tokens` and `stream`. */
+/**
+ * A `count_tokens` body: the same without `max_tokens` and `stream`.
+ *
+ * @example
+ * countTokensRequestSchema.safeParse({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'hi' }] }).success // true
+ */
 export const countTokensRequestSchema = z.looseObject(countShape);
 
-/** One message of a Messages body: `user` or `assistant`, content a string or blocks. */
+/**
+ * One message of a Messages body: `user` or `assistant`, content a string or blocks.
+ *
+ * @example
+ * const m: MessageParam = { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'ok' }] };
+ */
 export interface MessageParam {
   role: 'user' | 'assistant';
   content: string | Array<Record<string, unknown> & { type: string }>;
   [field: string]: unknown;
 }
 
-/** The fields AgentWall reads of a `count_tokens` body; everything else is carried as it came. */
+/**
+ * The fields AgentWall reads of a `count_tokens` body; everything else is carried as it came.
+ *
+ * @example
+ * const body: CountTokensBody = { model: 'claude-sonnet-4-5', system: 'Be brief.', messages: [{ role: 'user', content: 'hi' }] };
+ */
 export interface CountTokensBody {
   model: string;
   messages: MessageParam[];
@@ -43,7 +63,12 @@ export interface CountTokensBody {
   [field: string]: unknown;
 }
 
-/** The fields AgentWall reads of a Messages body; everything else is carried as it came. */
+/**
+ * The fields AgentWall reads of a Messages body; everything else is carried as it came.
+ *
+ * @example
+ * const body: MessagesBody = { model: 'claude-sonnet-4-5', max_tokens: 1024, stream: true, messages: [{ role: 'user', content: 'hi' }] };
+ */
 export interface MessagesBody extends CountTokensBody {
   max_tokens: number;
   stream?: boolean | null;

@@ -6,7 +6,12 @@ import type { EventVerdict, SseEvent, StreamObserver } from '../../stream/sse-re
 import { createMessagesStreamMasker, namedEvent } from './stream-masking.js';
 import { mergeStreamUsage, normalizeAnthropicUsage } from './usage.js';
 
-/** Options of {@link messagesStreamObserver}. */
+/**
+ * Options of {@link messagesStreamObserver}.
+ *
+ * @example
+ * messagesStreamObserver({ estimateTokens: estimateTextTokens, scanner: cfg.dlp });
+ */
 export interface MessagesStreamObserverOptions {
   /** Token estimate of a piece of generated text. */
   estimateTokens: (text: string) => number;
@@ -14,7 +19,13 @@ export interface MessagesStreamObserverOptions {
   scanner?: DlpScanner | undefined;
 }
 
-/** A Messages stream's observer, with the raw figures its tests read. */
+/**
+ * A Messages stream's observer, with the raw figures its tests read.
+ *
+ * @example
+ * const observer: MessagesStreamObserver = messagesStreamObserver({ estimateTokens });
+ * observer.partialUsage; // message_start's figures, once seen
+ */
 export interface MessagesStreamObserver extends StreamObserver {
   /** The stream's usage as the upstream sent it so far: `message_start`'s, updated by `message_delta`. */
   readonly usageObject: Record<string, unknown> | undefined;
