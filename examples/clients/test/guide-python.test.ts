@@ -27,6 +27,8 @@ function runGuideExample(example: GuideExample, baseUrl: string, apiKey: string)
   const env: NodeJS.ProcessEnv = { ...process.env, AGENTWALL_API_KEY: apiKey, AGENTWALL_BASE_URL: baseUrl };
   delete env['OPENAI_API_KEY'];
   delete env['AGENTWALL_UPSTREAM_API_KEY'];
+  delete env['ANTHROPIC_API_KEY'];
+  delete env['AGENTWALL_ANTHROPIC_URL'];
   // The guide prints its emoji as UTF-8 whatever the locale; a proxy must never intercept 127.0.0.1.
   Object.assign(env, { PYTHONUTF8: '1', PYTHONIOENCODING: 'utf-8', NO_PROXY: '127.0.0.1,localhost', no_proxy: '127.0.0.1,localhost' });
   return new Promise((resolve, reject) => {

@@ -33,6 +33,8 @@ function childEnv(options: StartOptions): NodeJS.ProcessEnv {
   // Any provider key would make the example server forward to a real, paid upstream.
   delete env['OPENAI_API_KEY'];
   delete env['AGENTWALL_UPSTREAM_API_KEY'];
+  delete env['ANTHROPIC_API_KEY'];
+  delete env['AGENTWALL_ANTHROPIC_URL'];
   delete env['AGENTWALL_UPSTREAM_URL'];
   delete env['REDIS_URL'];
   delete env['AGENTWALL_ADMIN_KEY'];

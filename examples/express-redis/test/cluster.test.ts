@@ -17,6 +17,8 @@ describeWithRedis('examples/express-redis', () => {
     const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', REDIS_URL, AGENTWALL_REDIS_PREFIX: prefix, AGENTWALL_MOCK_UPSTREAM: '1', AGENTWALL_API_KEYS: KEY };
     delete env['OPENAI_API_KEY'];
     delete env['AGENTWALL_UPSTREAM_API_KEY'];
+    delete env['ANTHROPIC_API_KEY'];
+    delete env['AGENTWALL_ANTHROPIC_URL'];
     child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
     urls = await new Promise<string[]>((resolve, reject) => {

@@ -8,7 +8,7 @@ const app = express();
 const firewall = agentwall(config.options);
 app.use(firewall);
 app.get('/', (_req, res) => {
-  res.json({ service: 'agentwall example (express)', chat: '/v1/chat/completions', health: '/health' });
+  res.json({ service: 'agentwall example (express)', chat: '/v1/chat/completions', messages: '/v1/messages', health: '/health' });
 });
 
 await serveExample(app, 'express', config, () => firewall.close());

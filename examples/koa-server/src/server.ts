@@ -8,7 +8,7 @@ const app = new Koa();
 const firewall = agentwall(config.options);
 app.use(firewall);
 app.use(async (ctx) => {
-  if (ctx.path === '/') ctx.body = { service: 'agentwall example (koa)', chat: '/v1/chat/completions', health: '/health' };
+  if (ctx.path === '/') ctx.body = { service: 'agentwall example (koa)', chat: '/v1/chat/completions', messages: '/v1/messages', health: '/health' };
 });
 
 await serveExample(app.callback(), 'koa', config, () => firewall.close());

@@ -1,5 +1,5 @@
 // Reads the example servers' environment (SPEC section 10) into AgentWall options, starting the mock LLM when needed.
-import type { AgentWallOptions } from '@agentwall/core';
+import type { AgentWallOptions, UpstreamOptions } from '@agentwall/core';
 import { startMockLlm, type MockLlm } from '@agentwall/mock-llm';
 import { RedisStore } from '@agentwall/redis';
 
@@ -51,24 +51,42 @@ function chooseUpstream(env: Record<string, string | undefined>): UpstreamChoice
 }
 
 /**
+ * The upstream of Anthropic's Messages API (`/v1/messages`): the mock when `AGENTWALL_MOCK_UPSTREAM=1`;
+ * `AGENTWALL_ANTHROPIC_URL` with `ANTHROPIC_API_KEY`; that URL alone is keyless (no `x-api-key` sent); the key
+ * alone goes to https://api.anthropic.com; with neither, the bundled mock serves it, whatever serves OpenAI.
+ */
+function chooseAnthropic(env: Record<string, string | undefined>): UpstreamChoice {
+  const url = env['AGENTWALL_ANTHROPIC_URL'] || undefined;
+  const apiKey = env['ANTHROPIC_API_KEY'] || undefined;
+  if (env['AGENTWALL_MOCK_UPSTREAM'] === '1') return { kind: 'mock', why: 'AGENTWALL_MOCK_UPSTREAM=1' };
+  if (url && apiKey) return { kind: 'provider', url, apiKey, why: 'AGENTWALL_ANTHROPIC_URL, key from ANTHROPIC_API_KEY' };
+  if (url) return { kind: 'keyless', url, why: 'AGENTWALL_ANTHROPIC_URL without ANTHROPIC_API_KEY: no x-api-key is sent upstream' };
+  if (apiKey) return { kind: 'provider', url: 'https://api.anthropic.com', apiKey, why: 'key from ANTHROPIC_API_KEY' };
+  return { kind: 'mock', why: 'no ANTHROPIC_API_KEY and no AGENTWALL_ANTHROPIC_URL set' };
+}
+
+/**
  * Builds options from the environment: `PORT`, `AGENTWALL_API_KEYS`, `AGENTWALL_ADMIN_KEY`,
- * `AGENTWALL_UPSTREAM_URL`, `AGENTWALL_UPSTREAM_API_KEY` (default `OPENAI_API_KEY`),
- * `AGENTWALL_MOCK_UPSTREAM=1`, `AGENTWALL_MAX_STEPS`, `AGENTWALL_MAX_RUN_COST_USD`,
- * `AGENTWALL_DAILY_BUDGET_USD`, `AGENTWALL_MONTHLY_BUDGET_USD`, `AGENTWALL_LOOP_MODE`, and `REDIS_URL`
- * (the Redis store when set, memory otherwise). With no upstream at all the bundled mock LLM is
- * started in-process; a URL without a key is a keyless upstream. Start-up says which and why.
+ * `AGENTWALL_UPSTREAM_URL`, `AGENTWALL_UPSTREAM_API_KEY` (default `OPENAI_API_KEY`), `ANTHROPIC_API_KEY`,
+ * `AGENTWALL_ANTHROPIC_URL`, `AGENTWALL_MOCK_UPSTREAM=1`, `AGENTWALL_MAX_STEPS`,
+ * `AGENTWALL_MAX_RUN_COST_USD`, `AGENTWALL_DAILY_BUDGET_USD`, `AGENTWALL_MONTHLY_BUDGET_USD`,
+ * `AGENTWALL_LOOP_MODE`, and `REDIS_URL` (the Redis store when set, memory otherwise). Two upstreams: one of
+ * the OpenAI kind, one of the Anthropic kind for the Messages API; whichever has no upstream configured runs
+ * on the bundled mock LLM, started in-process; a URL without a key is a keyless upstream. Start-up says
+ * which serves what, and why.
  */
 export async function exampleConfigFromEnv(env: Record<string, string | undefined> = process.env): Promise<ExampleConfig> {
   const notices: string[] = [];
   const port = number(env, 'PORT', true) ?? 8000;
   const upstream = chooseUpstream(env);
+  const anthropic = chooseAnthropic(env);
 
   const keys = (env['AGENTWALL_API_KEYS'] ?? '')
     .split(',')
     .map((k) => k.trim())
     .filter(Boolean);
   if (keys.length === 0) {
-    if (upstream.kind === 'provider') {
+    if (upstream.kind === 'provider' || anthropic.kind === 'provider') {
       throw new TypeError('AGENTWALL_API_KEYS is not set. With a provider key AgentWall will not start without keys of its own.');
     }
     keys.push(GUIDE_DEV_KEY);
@@ -103,14 +121,24 @@ export async function exampleConfigFromEnv(env: Record<string, string | undefine
     notices.push(`State in Redis at ${redisUrl.replace(/\/\/[^@]*@/, '//***@')}: every instance on it shares runs, budgets, kills and revocations.`);
   }
 
-  let mock: MockLlm | undefined;
+  const mock = upstream.kind === 'mock' || anthropic.kind === 'mock' ? await startMockLlm({ port: 0 }) : undefined;
+  let openai: UpstreamOptions;
   if (upstream.kind === 'mock') {
-    mock = await startMockLlm({ port: 0 });
-    options.upstream = { url: mock.url };
-    notices.push(`Upstream: the bundled MOCK LLM at ${mock.url} (${upstream.why}). Answers are canned, not a real model.`);
+    openai = { url: mock!.url };
+    notices.push(`Upstream: the bundled MOCK LLM at ${mock!.url} (${upstream.why}). Answers are canned, not a real model.`);
   } else {
-    options.upstream = upstream.apiKey ? { url: upstream.url, apiKey: upstream.apiKey } : { url: upstream.url };
+    openai = upstream.apiKey ? { url: upstream.url, apiKey: upstream.apiKey } : { url: upstream.url };
     notices.push(`Upstream: ${upstream.url} (${upstream.why}).`);
   }
+  let messages: UpstreamOptions;
+  if (anthropic.kind === 'mock') {
+    // Anthropic's base URL has no /v1: the Messages paths carry it.
+    messages = { kind: 'anthropic', url: mock!.origin, apiKey: '' };
+    notices.push(`Messages API (/v1/messages): the bundled MOCK LLM at ${mock!.origin} (${anthropic.why}). Answers are canned, not a real model.`);
+  } else {
+    messages = { kind: 'anthropic', url: anthropic.url, apiKey: anthropic.apiKey ?? '' };
+    notices.push(`Messages API (/v1/messages): ${anthropic.url} (${anthropic.why}).`);
+  }
+  options.upstreams = [openai, messages];
   return { port, options, ...(mock ? { mock } : {}), ...(store ? { store } : {}), notices };
 }

@@ -33,7 +33,7 @@ export async function serveExample(handler: http.RequestListener, label: string,
   await new Promise<void>((resolve) => server.listen(config.port, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   for (const line of config.notices) console.log(line);
-  console.log(`AgentWall (${label}) listening on http://127.0.0.1:${port}  (OpenAI base URL: http://127.0.0.1:${port}/v1)`);
+  console.log(`AgentWall (${label}) listening on http://127.0.0.1:${port}  (OpenAI base URL: http://127.0.0.1:${port}/v1, Anthropic base URL: http://127.0.0.1:${port})`);
 
   const shutdown = async (): Promise<void> => {
     await closeGracefully(server, closeFirewall);

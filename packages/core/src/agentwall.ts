@@ -1,13 +1,13 @@
 // The framework-free AgentWall: matches a core request in the route table, authenticates once, runs the route.
 import type { KeyIdentity } from './auth/key-ring.js';
 import { resolveConfig, type AgentWallConfig } from './config.js';
-import { AgentWallError, isAgentWallError } from './errors.js';
+import { AgentWallError, isAgentWallError, type ErrorFormat } from './errors.js';
 import { errorResponse } from './http/respond.js';
 import type { CoreRequest, CoreResponse } from './http/types.js';
 import type { AgentWallOptions } from './options.js';
 import { guardedCall } from './pipeline/guarded-call.js';
 import { shutdown } from './pipeline/shutdown.js';
-import { ROUTES, RouteTable, type RouteDef } from './routes/index.js';
+import { ROUTES, RouteTable, errorFormatOf, type RouteDef } from './routes/index.js';
 
 /** The core instance that adapters wrap. */
 export interface AgentWall {
@@ -96,8 +96,8 @@ export function createAgentWall(options?: AgentWallOptions, internals: AgentWall
     return route.handle({ req, identity, params, cfg });
   }
 
-  function refused(err: AgentWallError, req: CoreRequest, route: RouteDef | undefined, identity: KeyIdentity | undefined): CoreResponse {
-    const response = errorResponse(err, route?.protocol?.errorFormat ?? 'openai');
+  function refused(err: AgentWallError, req: CoreRequest, route: RouteDef | undefined, identity: KeyIdentity | undefined, format: ErrorFormat = errorFormatOf(route)): CoreResponse {
+    const response = errorResponse(err, format);
     if (cfg.events.wantsRefusals) {
       cfg.events.refusal({
         protocol: route?.protocol?.name,
@@ -118,7 +118,7 @@ export function createAgentWall(options?: AgentWallOptions, internals: AgentWall
       if (match === undefined) return undefined;
       if (!('route' in match)) {
         const err = new AgentWallError('method_not_allowed', `${req.method} is not allowed on ${req.path}; use ${match.allow.join(', ')}.`, {}, { headers: { allow: match.allow.join(', ') }, guard: 'route' });
-        return refused(err, req, undefined, undefined);
+        return refused(err, req, undefined, undefined, match.errorFormat ?? 'openai');
       }
       const seen: { identity?: KeyIdentity } = {};
       try {

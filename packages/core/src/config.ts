@@ -52,7 +52,21 @@ export interface AgentWallConfig {
   shutdownTimeoutMs: number;
 }
 
-const DEFAULT_UPSTREAM = 'https://api.openai.com/v1';
+/**
+ * The upstream list: `upstreams`, or `upstream` alone, or by default OpenAI and Anthropic. Keys not given come
+ * from the environment: `OPENAI_API_KEY` for the single or default OpenAI upstream (as before there were kinds),
+ * `ANTHROPIC_API_KEY` for any upstream of the Anthropic kind.
+ */
+function resolveUpstreams(upstream: UpstreamOptions | undefined, upstreams: UpstreamOptions[] | undefined, env: Record<string, string | undefined>): UpstreamOptions[] {
+  const anthropicKey = (u: UpstreamOptions): UpstreamOptions => (u.kind === 'anthropic' && u.apiKey === undefined ? { ...u, apiKey: env['ANTHROPIC_API_KEY'] || undefined } : u);
+  if (upstreams) {
+    if (upstream) throw new TypeError('AgentWall: invalid option `upstream`: give either `upstream` or `upstreams`, not both');
+    return upstreams.map(anthropicKey);
+  }
+  const openAIKey = (u: UpstreamOptions): UpstreamOptions => (u.apiKey === undefined ? { ...u, apiKey: env['OPENAI_API_KEY'] || undefined } : u);
+  if (upstream) return [upstream.kind === 'anthropic' ? anthropicKey(upstream) : openAIKey(upstream)];
+  return [openAIKey({ kind: 'openai' }), anthropicKey({ kind: 'anthropic' })];
+}
 
 /** Splits `AGENTWALL_API_KEYS` (comma-separated) into keys. */
 function envKeys(value: string | undefined): string[] {
@@ -80,14 +94,7 @@ export function resolveConfig(input: AgentWallOptions | undefined): AgentWallCon
     );
   }
 
-  let upstreamList: UpstreamOptions[];
-  if (options.upstreams) {
-    if (options.upstream) throw new TypeError('AgentWall: invalid option `upstream`: give either `upstream` or `upstreams`, not both');
-    upstreamList = options.upstreams;
-  } else {
-    const u = options.upstream ?? { url: DEFAULT_UPSTREAM };
-    upstreamList = [{ ...u, apiKey: u.apiKey ?? (env['OPENAI_API_KEY'] || undefined) }];
-  }
+  const upstreamList = resolveUpstreams(options.upstream, options.upstreams, env);
 
   if (options.reservationLeaseMs < 3 * options.storeTimeoutMs) {
     throw new TypeError('AgentWall: invalid option `reservationLeaseMs`: it must be at least 3 times `storeTimeoutMs`, so that a lease renewal has time to land');

@@ -63,7 +63,11 @@ const NO_RETRY: ReadonlySet<AgentWallErrorCode> = new Set<AgentWallErrorCode>([
  */
 export type ErrorFormat = 'openai' | 'anthropic';
 
-/** Anthropic's error type for each HTTP status its SDKs tell apart. */
+/**
+ * Anthropic's error type for each status (its documented `ErrorType`s). 503 is `api_error`, not
+ * `overloaded_error`: Claude Code answers an overload by switching to its fallback model, which a store outage
+ * must not cause.
+ */
 const ANTHROPIC_TYPE: Readonly<Record<number, string>> = {
   400: 'invalid_request_error',
   401: 'authentication_error',
@@ -74,8 +78,8 @@ const ANTHROPIC_TYPE: Readonly<Record<number, string>> = {
   422: 'invalid_request_error',
   429: 'rate_limit_error',
   502: 'api_error',
-  503: 'overloaded_error',
-  504: 'api_error',
+  503: 'api_error',
+  504: 'timeout_error',
 };
 
 /** One entry of FastAPI's 422 `detail` list. */
@@ -133,13 +137,15 @@ export class AgentWallError extends Error {
 
   /**
    * The body in a route's error format. Anthropic's: `{"type": "error", "error": {"type", "message", "code",
-   * ...extra}}`, where `type` is Anthropic's own for the status (what its SDKs and Claude Code read) and
-   * `code` is AgentWall's.
+   * ...extra, "details": {"error_code"}}}`, where `type` is Anthropic's own for the status (what its SDKs and
+   * Claude Code read), `code` is AgentWall's, and `details.error_code` repeats it where `@anthropic-ai/sdk`
+   * reads a stable code (`APIError.errorCode`). A 422 adds FastAPI's list as `detail`.
    */
   bodyFor(format: ErrorFormat): Record<string, unknown> {
     if (format === 'openai') return this.toBody();
     const error: Record<string, unknown> = { type: ANTHROPIC_TYPE[this.status] ?? 'api_error', message: this.message, code: this.code, ...this.extra };
     if (this.issues) error['detail'] = this.issues;
+    error['details'] = { error_code: this.code };
     return { type: 'error', error };
   }
 

@@ -2,7 +2,7 @@
 // `@agentwall/core/store` and `@agentwall/core/testing`. Everything else is internal and may change.
 export { createAgentWall, type AgentWall } from './agentwall.js';
 export { AgentWallError, ERROR_STATUS, isAgentWallError, type AgentWallErrorCode, type ErrorFormat, type ValidationIssue } from './errors.js';
-export type { AgentWallOptions, KeySettings, Logger, LoopOptions, UpstreamOptions } from './options.js';
+export type { AgentWallOptions, KeySettings, Logger, LoopOptions, UpstreamKind, UpstreamOptions } from './options.js';
 export type { RequestOutcome } from './http/types.js';
 export { MemoryStore, type MemoryStoreOptions } from './store/memory-store.js';
 export type { Store } from './store/store.js';

@@ -78,13 +78,16 @@ const modelPriceSchema = z
     outputPerMTok: z.number().nonnegative(),
     cachedInputPerMTok: z.number().nonnegative().optional(),
     cacheWritePerMTok: z.number().nonnegative().optional(),
+    cacheWrite1hPerMTok: z.number().nonnegative().optional(),
   })
   .strict();
 
 const upstreamSchema = z
   .object({
-    /** Base URL including the version path, e.g. https://api.openai.com/v1 */
-    url: z.url({ protocol: /^https?$/ }),
+    /** Which API the upstream speaks; decides the protocols it serves and how its key is sent. */
+    kind: z.enum(['openai', 'anthropic']).optional(),
+    /** OpenAI: base URL including the version path, e.g. https://api.openai.com/v1; Anthropic: the API root. */
+    url: z.url({ protocol: /^https?$/ }).optional(),
     apiKey: z.string().optional(),
     /** Model name patterns this upstream serves (glob with `*`). Omitted: the fallback upstream. */
     models: z.array(z.string().min(1)).optional(),
@@ -170,11 +173,28 @@ export interface Logger {
   error(msg: string, fields?: Record<string, unknown>): void;
 }
 
+/**
+ * Which API an upstream speaks. `'openai'`: chat completions (and the other OpenAI routes), key sent as
+ * `Authorization: Bearer`. `'anthropic'`: Anthropic's Messages API (`/v1/messages`, `/v1/messages/count_tokens`),
+ * key sent as `x-api-key`. A request goes only to an upstream of the kind its route speaks.
+ */
+export type UpstreamKind = 'openai' | 'anthropic';
+
 /** One upstream provider. */
 export interface UpstreamOptions {
-  /** Base URL with the version path. Default: `https://api.openai.com/v1`. */
-  url: string;
-  /** The provider's key, sent as `Authorization: Bearer`. Default for the default upstream: `OPENAI_API_KEY`. */
+  /** The API it speaks. Default: `'openai'`. */
+  kind?: UpstreamKind | undefined;
+  /**
+   * Where it is. OpenAI kind: the base URL with the version path, default `https://api.openai.com/v1`. Anthropic
+   * kind: the API root as `ANTHROPIC_BASE_URL` gives it, default `https://api.anthropic.com` (a trailing `/v1`
+   * is dropped, since the Messages paths carry it).
+   */
+  url?: string | undefined;
+  /**
+   * The provider's key: `Authorization: Bearer` for the OpenAI kind, `x-api-key` for the Anthropic kind; `''`
+   * for none. Default: `OPENAI_API_KEY` for the single `upstream` option (and the built-in default),
+   * `ANTHROPIC_API_KEY` for every upstream of the Anthropic kind.
+   */
   apiKey?: string | undefined;
   /** Model patterns served by this upstream (`claude-*`). Omitted: serves every model no other upstream claims. */
   models?: string[] | undefined;
@@ -197,9 +217,17 @@ export interface AgentWallOptions {
   verifyKey?: ((token: string) => KeySettings | boolean | null | undefined | Promise<KeySettings | boolean | null | undefined>) | undefined;
   /** Reads and kills any run, revokes keys. Default: `AGENTWALL_ADMIN_KEY`. */
   adminKey?: string | undefined;
-  /** The default upstream. Default: `{ url: 'https://api.openai.com/v1', apiKey: OPENAI_API_KEY }`. */
+  /**
+   * The one upstream. Default, when neither `upstream` nor `upstreams` is given: OpenAI
+   * (`https://api.openai.com/v1`, `OPENAI_API_KEY`) for the OpenAI routes and Anthropic
+   * (`https://api.anthropic.com`, `ANTHROPIC_API_KEY`) for the Messages API.
+   */
   upstream?: UpstreamOptions | undefined;
-  /** Several upstreams, routed by model pattern (first match wins; one without `models` is the fallback). */
+  /**
+   * Several upstreams. A request goes to an upstream of the kind its route speaks; among those, the first whose
+   * `models` patterns match the model, else the first without `models`, else the first. A route no upstream
+   * speaks answers 404 `not_found`.
+   */
   upstreams?: UpstreamOptions[] | undefined;
   /** Upstream timeouts. Defaults: connect 10 s, first byte 120 s, between stream chunks 120 s. */
   timeouts?: { connectMs?: number | undefined; firstByteMs?: number | undefined; idleMs?: number | undefined } | undefined;
@@ -218,7 +246,9 @@ export interface AgentWallOptions {
   /** A model the price list does not know: `'allow'` (priced 0, warned once) or `'reject'` (400). Default: `'allow'`. */
   unknownModel?: 'allow' | 'reject' | undefined;
   /** Prices per model name or `*` glob, in USD per million tokens; they beat the price package. */
-  prices?: Record<string, { inputPerMTok: number; outputPerMTok: number; cachedInputPerMTok?: number | undefined; cacheWritePerMTok?: number | undefined }> | undefined;
+  prices?:
+    | Record<string, { inputPerMTok: number; outputPerMTok: number; cachedInputPerMTok?: number | undefined; cacheWritePerMTok?: number | undefined; cacheWrite1hPerMTok?: number | undefined }>
+    | undefined;
   /** Provider hint for the price package (e.g. `'openrouter'`). Default: detected from the model name. */
   priceProvider?: string | undefined;
   /** Output tokens reserved when a request sets no `max_tokens`. Default: 4096. */
@@ -296,7 +326,7 @@ export interface AgentWallOptions {
   store?: Store | undefined;
   /** Default: `console`. */
   logger?: Logger | undefined;
-  /** Environment to read `AGENTWALL_*` and `OPENAI_API_KEY` from. Default: `process.env`. */
+  /** Environment to read `AGENTWALL_*`, `OPENAI_API_KEY` and `ANTHROPIC_API_KEY` from. Default: `process.env`. */
   env?: Record<string, string | undefined> | undefined;
   /** Clock in ms, for tests. Default: `Date.now`. */
   now?: (() => number) | undefined;

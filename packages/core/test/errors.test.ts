@@ -44,3 +44,36 @@ describe('AgentWallError', () => {
     }
   });
 });
+
+describe("AgentWallError in Anthropic's shape", () => {
+  it("gives Anthropic's type for the status, AgentWall's code, the extra fields and details.error_code", () => {
+    const err = new AgentWallError('loop_detected', 'Loop', { run_id: 'r', steps: 3 });
+    expect(err.bodyFor('anthropic')).toEqual({
+      type: 'error',
+      error: { type: 'rate_limit_error', message: 'Loop', code: 'loop_detected', run_id: 'r', steps: 3, details: { error_code: 'loop_detected' } },
+    });
+    expect(err.bodyFor('openai')).toEqual(err.toBody());
+  });
+
+  it.each([
+    ['invalid_api_key', 'authentication_error'],
+    ['dlp_blocked', 'invalid_request_error'],
+    ['run_killed', 'permission_error'],
+    ['not_found', 'not_found_error'],
+    ['method_not_allowed', 'invalid_request_error'],
+    ['request_too_large', 'request_too_large'],
+    ['validation_error', 'invalid_request_error'],
+    ['budget_exceeded', 'rate_limit_error'],
+    ['upstream_unavailable', 'api_error'],
+    // Not overloaded_error: Claude Code answers that by switching models.
+    ['store_unavailable', 'api_error'],
+    ['upstream_timeout', 'timeout_error'],
+  ] as const)('%s is %s', (code, type) => {
+    expect((new AgentWallError(code, 'x').bodyFor('anthropic')['error'] as { type: string }).type).toBe(type);
+  });
+
+  it('keeps the 422 detail list', () => {
+    const issues = [{ loc: ['body', 'max_tokens'], msg: 'Field required', type: 'missing' }];
+    expect(new AgentWallError('validation_error', 'bad', {}, { issues }).bodyFor('anthropic')['error']).toMatchObject({ detail: issues });
+  });
+});

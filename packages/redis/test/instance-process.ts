@@ -23,6 +23,8 @@ export async function startInstanceProcess(config: TestInstanceConfig, timeoutMs
   // A provider key in the environment must never reach a test server.
   delete env['OPENAI_API_KEY'];
   delete env['AGENTWALL_UPSTREAM_API_KEY'];
+  delete env['ANTHROPIC_API_KEY'];
+  delete env['AGENTWALL_ANTHROPIC_URL'];
   const server = await spawnServer({
     entry,
     env,

@@ -6,15 +6,27 @@ import type { Usage } from './usage.js';
 export const MICROS_PER_USD = 1_000_000;
 
 /**
- * The three per-MTok prices in force for one request, after picking the context-length tier.
+ * The per-MTok prices in force for one request, after picking the context-length tier. The cache-write prices
+ * are present only when the price source knows them.
  *
  * @example
  * const flat: FlatPrice = { inputPerMTok: 1.25, outputPerMTok: 10, cachedInputPerMTok: 0.125 };
+ * const claude: FlatPrice = { inputPerMTok: 3, outputPerMTok: 15, cachedInputPerMTok: 0.3, cacheWritePerMTok: 3.75, cacheWrite1hPerMTok: 6 };
  */
 export interface FlatPrice {
   inputPerMTok: number;
   outputPerMTok: number;
   cachedInputPerMTok: number;
+  /** Cache writes (five-minute lifetime); when absent they cost `inputPerMTok`. */
+  cacheWritePerMTok?: number;
+  /** One-hour cache writes; when absent they cost `cacheWritePerMTok`. */
+  cacheWrite1hPerMTok?: number;
+}
+
+/** The price of a cache write of each lifetime, falling back as the price package does: 1 h → 5 min → input. */
+function writePrices(flat: FlatPrice): { fiveMinutes: number; oneHour: number } {
+  const fiveMinutes = flat.cacheWritePerMTok ?? flat.inputPerMTok;
+  return { fiveMinutes, oneHour: flat.cacheWrite1hPerMTok ?? fiveMinutes };
 }
 
 /**
@@ -26,10 +38,15 @@ export interface FlatPrice {
  * // { inputMicros: 30, cachedInputMicros: 60, outputMicros: 300, totalMicros: 390, price: {...} }
  */
 export interface CostBreakdown {
-  /** Uncached prompt tokens × input price. */
+  /** Uncached prompt tokens (neither read from nor written to the cache) × input price. */
   inputMicros: number;
   /** Cached prompt tokens × cache-read price. */
   cachedInputMicros: number;
+  /**
+   * Cache-write tokens × the write price of their lifetime; present only when the usage reports cache writes
+   * (`Usage.cacheWriteTokens` set: Anthropic's Messages API), so OpenAI's breakdowns keep their shape.
+   */
+  cacheWriteMicros?: number;
   /** Completion tokens (reasoning included) × output price. */
   outputMicros: number;
   /** Integer total, rounded up. */
@@ -51,12 +68,17 @@ export interface CostBreakdown {
 export function priceAtPromptTokens(price: ResolvedPrice, promptTokens: number): FlatPrice {
   let flat: FlatPrice = price;
   for (const tier of price.tiers ?? []) if (promptTokens > tier.aboveInputTokens) flat = tier;
-  return { inputPerMTok: flat.inputPerMTok, outputPerMTok: flat.outputPerMTok, cachedInputPerMTok: flat.cachedInputPerMTok };
+  const out: FlatPrice = { inputPerMTok: flat.inputPerMTok, outputPerMTok: flat.outputPerMTok, cachedInputPerMTok: flat.cachedInputPerMTok };
+  if (flat.cacheWritePerMTok !== undefined) out.cacheWritePerMTok = flat.cacheWritePerMTok;
+  if (flat.cacheWrite1hPerMTok !== undefined) out.cacheWrite1hPerMTok = flat.cacheWrite1hPerMTok;
+  return out;
 }
 
 /**
- * Itemized cost of one completion. Cached tokens are taken out of the prompt before pricing it (OpenAI's
- * `prompt_tokens` already contains them) and reasoning tokens are not added to the completion (already inside).
+ * Itemized cost of one completion. Cached tokens and cache writes are taken out of the prompt before pricing it
+ * (`Usage.promptTokens` already contains them), so each prompt token is priced once: uncached at the input
+ * price, read at the cache-read price, written at the write price of its lifetime (one hour, else five
+ * minutes). Reasoning tokens are not added to the completion (already inside).
  *
  * @param price - from `PriceBook.price`.
  * @param usage - from `normalizeUsage` or an estimate.
@@ -68,11 +90,36 @@ export function costBreakdown(price: ResolvedPrice, usage: Usage): CostBreakdown
   const flat = priceAtPromptTokens(price, usage.promptTokens);
   // Clamped so a hand-built Usage with cached > prompt cannot make the uncached part negative.
   const cached = Math.min(usage.cachedTokens, usage.promptTokens);
+  const written = Math.min(usage.cacheWriteTokens ?? 0, usage.promptTokens - cached);
+  const written1h = Math.min(usage.cacheWrite1hTokens ?? 0, written);
   // tokens × USD per million tokens = µUSD, with no division that could add float noise.
-  const inputMicros = (usage.promptTokens - cached) * flat.inputPerMTok;
+  const inputMicros = (usage.promptTokens - cached - written) * flat.inputPerMTok;
   const cachedInputMicros = cached * flat.cachedInputPerMTok;
   const outputMicros = usage.completionTokens * flat.outputPerMTok;
-  return { inputMicros, cachedInputMicros, outputMicros, totalMicros: ceilMicros(inputMicros + cachedInputMicros + outputMicros), price: flat };
+  if (usage.cacheWriteTokens === undefined) {
+    return { inputMicros, cachedInputMicros, outputMicros, totalMicros: ceilMicros(inputMicros + cachedInputMicros + outputMicros), price: flat };
+  }
+  const write = writePrices(flat);
+  const cacheWriteMicros = (written - written1h) * write.fiveMinutes + written1h * write.oneHour;
+  const totalMicros = ceilMicros(inputMicros + cachedInputMicros + cacheWriteMicros + outputMicros);
+  return { inputMicros, cachedInputMicros, cacheWriteMicros, outputMicros, totalMicros, price: flat };
+}
+
+/**
+ * The dearest price a prompt token can cost under `flat`: uncached or read and, when the protocol reports cache
+ * writes (`cacheWrites`), written at either lifetime. The worst case a reservation must cover per input token.
+ *
+ * @param flat - prices after tier selection.
+ * @param cacheWrites - whether cache writes can be billed (Anthropic's Messages API). Default false.
+ * @returns USD per million tokens.
+ * @example
+ * dearestInputPrice({ inputPerMTok: 3, outputPerMTok: 15, cachedInputPerMTok: 0.3, cacheWritePerMTok: 3.75, cacheWrite1hPerMTok: 6 }, true) // 6
+ */
+export function dearestInputPrice(flat: FlatPrice, cacheWrites = false): number {
+  const base = Math.max(flat.inputPerMTok, flat.cachedInputPerMTok);
+  if (!cacheWrites) return base;
+  const write = writePrices(flat);
+  return Math.max(base, write.fiveMinutes, write.oneHour);
 }
 
 /**

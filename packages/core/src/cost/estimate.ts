@@ -1,5 +1,5 @@
 // Tokenizer-free token estimates and the worst-case reservation taken before a request is forwarded.
-import { ceilMicros, priceAtPromptTokens } from './cost.js';
+import { ceilMicros, dearestInputPrice, priceAtPromptTokens } from './cost.js';
 import type { ResolvedPrice } from './pricing.js';
 import type { Usage } from './usage.js';
 
@@ -84,22 +84,25 @@ function isPositiveInteger(value: unknown): value is number {
 }
 
 /**
- * Worst-case cost to reserve before forwarding: every prompt token at the higher of the uncached and cached
- * prices (a cache hit cannot be promised) plus `maxOutputTokens` at the output price, using the tier for the
- * estimated prompt size, rounded up. Settle with the real cost afterwards.
+ * Worst-case cost to reserve before forwarding: every prompt token at the dearest price it can cost (the higher
+ * of the uncached and cached prices, as a cache hit cannot be promised; with `cacheWrites`, the cache-write
+ * prices too, since a client may mark any prefix for caching) plus `maxOutputTokens` at the output price, using
+ * the tier for the estimated prompt size, rounded up. Settle with the real cost afterwards.
  *
  * @param price - from `PriceBook.price`.
  * @param promptTokens - the protocol's input estimate.
  * @param maxOutputTokens - the protocol's output limit.
+ * @param cacheWrites - the protocol reports cache writes (Anthropic's Messages API). Default false.
  * @returns integer µUSD; 0 for unknown models.
  * @example
  * // gpt-4o-mini: 1000 × 0.15 + 4096 × 0.6 = 150 + 2457.6 → 2608
  * reservationMicros(book.price('gpt-4o-mini'), 1000, 4096) // 2608
+ * // claude-sonnet-4-5 on the Messages API: 1000 × 6 (one-hour writes) + 100 × 15 = 7500
+ * reservationMicros(book.price('claude-sonnet-4-5'), 1000, 100, true) // 7500
  */
-export function reservationMicros(price: ResolvedPrice, promptTokens: number, maxOutputTokens: number): number {
+export function reservationMicros(price: ResolvedPrice, promptTokens: number, maxOutputTokens: number, cacheWrites = false): number {
   const flat = priceAtPromptTokens(price, promptTokens);
-  const inputPerMTok = Math.max(flat.inputPerMTok, flat.cachedInputPerMTok);
-  return ceilMicros(promptTokens * inputPerMTok + maxOutputTokens * flat.outputPerMTok);
+  return ceilMicros(promptTokens * dearestInputPrice(flat, cacheWrites) + maxOutputTokens * flat.outputPerMTok);
 }
 
 /**

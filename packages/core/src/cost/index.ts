@@ -13,6 +13,7 @@ export {
   ceilMicros,
   computeCostMicros,
   costBreakdown,
+  dearestInputPrice,
   microsToUsd,
   priceAtPromptTokens,
   usdToMicros,

@@ -110,24 +110,27 @@ function flattenPrice(record: PackageModelPrice, matched: string): ResolvedPrice
   if (input === undefined && output === undefined) return undefined;
   const at = (promptTokens: number) => {
     const inputPerMTok = valueAt(input, promptTokens) ?? 0;
+    const cacheWrite = valueAt(record.cache_write_mtok, promptTokens);
+    const cacheWrite1h = valueAt(record.cache_write_1h_mtok, promptTokens);
     return {
       inputPerMTok,
       outputPerMTok: valueAt(output, promptTokens) ?? 0,
       cachedInputPerMTok: valueAt(record.cache_read_mtok, promptTokens) ?? inputPerMTok,
+      // Absent rather than defaulted, as in the package: the cost computation falls back 1 h → 5 min → input.
+      ...(cacheWrite === undefined ? {} : { cacheWritePerMTok: cacheWrite }),
+      ...(cacheWrite1h === undefined ? {} : { cacheWrite1hPerMTok: cacheWrite1h }),
     };
   };
   const starts = new Set<number>();
-  for (const key of ['input_mtok', 'output_mtok', 'cache_read_mtok', 'cache_write_mtok']) {
+  for (const key of ['input_mtok', 'output_mtok', 'cache_read_mtok', 'cache_write_mtok', 'cache_write_1h_mtok']) {
     const value = record[key];
     if (isTiered(value)) for (const tier of value.tiers) starts.add(tier.start);
   }
   const tiers: PriceTier[] = [...starts]
     .sort((a, b) => a - b)
     .map((start) => Object.freeze({ aboveInputTokens: start, ...at(start + 1) }));
-  const cacheWrite = valueAt(record.cache_write_mtok, 0);
   return Object.freeze({
     ...at(0),
-    ...(cacheWrite === undefined ? {} : { cacheWritePerMTok: cacheWrite }),
     ...(tiers.length > 0 ? { tiers: Object.freeze(tiers) } : {}),
     known: true,
     source: 'package' as const,

@@ -14,8 +14,13 @@ export interface ModelPrice {
   outputPerMTok: number;
   /** Cache-read prompt tokens; default `inputPerMTok` (no discount, never under-charges). */
   cachedInputPerMTok?: number | undefined;
-  /** Cache-write tokens; informational, the OpenAI wire format does not report cache writes. Default absent. */
+  /**
+   * Cache-write tokens (five-minute lifetime), as Anthropic's Messages API reports them. Default `inputPerMTok`.
+   * The OpenAI wire formats report no cache writes, so it never applies there.
+   */
   cacheWritePerMTok?: number | undefined;
+  /** One-hour cache-write tokens (`cache_control.ttl: "1h"`). Default `cacheWritePerMTok`. */
+  cacheWrite1hPerMTok?: number | undefined;
 }
 
 /**
@@ -31,6 +36,10 @@ export interface PriceTier {
   inputPerMTok: number;
   outputPerMTok: number;
   cachedInputPerMTok: number;
+  /** Cache writes in this tier, when the source prices them. */
+  cacheWritePerMTok?: number;
+  /** One-hour cache writes in this tier, when the source prices them. */
+  cacheWrite1hPerMTok?: number;
 }
 
 /**
@@ -48,8 +57,10 @@ export interface ResolvedPrice {
   /** False when neither an override nor the package knows the model: every price is then 0. */
   known: boolean;
   source: 'override' | 'package' | 'unknown';
-  /** Cache-write price when known; not used by the cost computation (see {@link ModelPrice.cacheWritePerMTok}). */
+  /** Cache-write price when known; used where the wire reports cache writes (see {@link ModelPrice.cacheWritePerMTok}). */
   cacheWritePerMTok?: number;
+  /** One-hour cache-write price when known (see {@link ModelPrice.cacheWrite1hPerMTok}). */
+  cacheWrite1hPerMTok?: number;
   /** Context-length tiers, ascending; absent for flat-priced models. Picked by `priceAtPromptTokens`. */
   tiers?: readonly PriceTier[];
   /** What matched, for logs: the override pattern or `provider/model` id in the package. Absent when unknown. */
@@ -186,11 +197,13 @@ function toResolved(pattern: string, price: ModelPrice): ResolvedPrice {
   check('outputPerMTok', price.outputPerMTok, true);
   check('cachedInputPerMTok', price.cachedInputPerMTok);
   check('cacheWritePerMTok', price.cacheWritePerMTok);
+  check('cacheWrite1hPerMTok', price.cacheWrite1hPerMTok);
   return Object.freeze({
     inputPerMTok: price.inputPerMTok,
     outputPerMTok: price.outputPerMTok,
     cachedInputPerMTok: price.cachedInputPerMTok ?? price.inputPerMTok,
     ...(price.cacheWritePerMTok === undefined ? {} : { cacheWritePerMTok: price.cacheWritePerMTok }),
+    ...(price.cacheWrite1hPerMTok === undefined ? {} : { cacheWrite1hPerMTok: price.cacheWrite1hPerMTok }),
     known: true,
     source: 'override' as const,
     matched: pattern,

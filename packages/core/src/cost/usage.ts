@@ -1,11 +1,14 @@
 // Reads the upstream's `usage` object into token counts with OpenAI semantics, repairing known gateway quirks.
 
 /**
- * Token counts of one completion, OpenAI semantics: `promptTokens` includes `cachedTokens` and
- * `completionTokens` includes `reasoningTokens`, so the subsets are never billed twice.
+ * Token counts of one completion, OpenAI semantics: `promptTokens` includes `cachedTokens` (and
+ * `cacheWriteTokens`), `completionTokens` includes `reasoningTokens`, so the subsets are never billed twice.
+ * Protocols whose wire counts differ (Anthropic's `input_tokens` excludes the cache) convert to this shape.
  *
  * @example
  * const usage: Usage = { promptTokens: 1000, completionTokens: 500, cachedTokens: 800, reasoningTokens: 0, totalTokens: 1500 };
+ * // Anthropic: input_tokens 100, cache_read_input_tokens 800, cache_creation_input_tokens 100 (60 of them 1h)
+ * const anthropic: Usage = { promptTokens: 1000, completionTokens: 500, cachedTokens: 800, cacheWriteTokens: 100, cacheWrite1hTokens: 60, reasoningTokens: 0, totalTokens: 1500 };
  */
 export interface Usage {
   promptTokens: number;
@@ -15,6 +18,13 @@ export interface Usage {
   /** Part of `completionTokens` spent on hidden reasoning. */
   reasoningTokens: number;
   totalTokens: number;
+  /**
+   * Part of `promptTokens` written to the provider's prompt cache, priced at the cache-write price. Only wires
+   * that report writes set it (Anthropic's `cache_creation_input_tokens`); absent means none were reported.
+   */
+  cacheWriteTokens?: number;
+  /** Part of `cacheWriteTokens` written with a one-hour lifetime, priced at the one-hour write price. Default 0. */
+  cacheWrite1hTokens?: number;
 }
 
 type Field = number | undefined | typeof INVALID;

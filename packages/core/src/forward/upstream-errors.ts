@@ -25,3 +25,17 @@ export function upstreamError(err: unknown, timeouts: UpstreamTimeouts): AgentWa
   }
   return new AgentWallError('upstream_unavailable', 'The upstream could not be reached.');
 }
+
+/**
+ * The error of an upstream that failed after its stream began: `upstream_timeout` when it went silent past the
+ * idle timeout, else `upstream_unavailable`, worded for a stream that broke off. Protocols with an in-stream
+ * error event send it to the client (`StreamObserver.failure`).
+ *
+ * @example
+ * midStreamError(err, timeouts).code // 'upstream_unavailable'
+ */
+export function midStreamError(err: unknown, timeouts: UpstreamTimeouts): AgentWallError {
+  const e = upstreamError(err, timeouts);
+  const message = e.code === 'upstream_timeout' ? 'The upstream went silent mid-stream (idle timeout).' : 'The upstream connection broke off mid-stream.';
+  return new AgentWallError(e.code, message, { ...e.extra });
+}

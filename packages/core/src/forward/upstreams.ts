@@ -1,17 +1,53 @@
 // The upstream providers: one keep-alive connection pool for all, and routing of a model to its upstream.
 import { Agent, Pool, type Dispatcher } from 'undici';
-import type { UpstreamOptions } from '../options.js';
+import { AgentWallError } from '../errors.js';
+import type { UpstreamKind, UpstreamOptions } from '../options.js';
+
+export type { UpstreamKind } from '../options.js';
 
 /** One resolved upstream. */
 export interface Upstream {
+  /** The API it speaks. */
+  kind: UpstreamKind;
   /** `scheme://host:port` */
   origin: string;
-  /** Path prefix of the base URL without a trailing slash, e.g. `/v1`. */
+  /** Path prefix of the base URL without a trailing slash, e.g. `/v1` (OpenAI kind) or `` (Anthropic kind). */
   basePath: string;
-  /** The provider's `Authorization` header value, when a key is configured. */
+  /** The provider's `Authorization` header value, when a key is configured for an OpenAI-kind upstream. */
   authorization: string | undefined;
+  /** The headers carrying the provider's key as its kind sends it (`authorization` or `x-api-key`); empty when keyless. */
+  credentials: Record<string, string>;
   headers: Record<string, string>;
   patterns: RegExp[] | undefined;
+}
+
+/** The default URL of each kind. */
+export const DEFAULT_UPSTREAM_URLS: Readonly<Record<UpstreamKind, string>> = {
+  openai: 'https://api.openai.com/v1',
+  anthropic: 'https://api.anthropic.com',
+};
+
+/** What each kind serves, for the error of a route no upstream speaks. */
+const KIND_NAMES: Readonly<Record<UpstreamKind, string>> = { openai: 'the OpenAI API', anthropic: "Anthropic's Messages API" };
+
+function resolve(o: UpstreamOptions): Upstream {
+  const kind = o.kind ?? 'openai';
+  const url = new URL(o.url ?? DEFAULT_UPSTREAM_URLS[kind]);
+  let basePath = url.pathname.replace(/\/+$/, '');
+  // Anthropic's paths carry their version (`/v1/messages`); a base URL written with it would double it.
+  if (kind === 'anthropic') basePath = basePath.replace(/\/v1$/, '');
+  const authorization = kind === 'openai' && o.apiKey ? `Bearer ${o.apiKey}` : undefined;
+  const credentials: Record<string, string> = {};
+  if (o.apiKey) credentials[kind === 'anthropic' ? 'x-api-key' : 'authorization'] = authorization ?? o.apiKey;
+  return {
+    kind,
+    origin: url.origin,
+    basePath,
+    authorization,
+    credentials,
+    headers: Object.fromEntries(Object.entries(o.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
+    patterns: o.models?.map(globToRegExp),
+  };
 }
 
 /** A glob with `*` as a RegExp matching the whole model name. */
@@ -28,8 +64,9 @@ export interface UpstreamTimeouts {
 }
 
 /**
- * The configured upstreams and the shared undici dispatcher. Routing: the first upstream whose
- * `models` patterns match the model, else the first upstream without `models`, else the first one.
+ * The configured upstreams and the shared undici dispatcher. Routing, among the upstreams of the kind the
+ * route speaks: the first whose `models` patterns match the model, else the first without `models`, else the
+ * first of that kind.
  */
 export class Upstreams {
   readonly dispatcher: Dispatcher;
@@ -40,21 +77,16 @@ export class Upstreams {
    * `Agent.destroy()` no longer reaches the requests still running in them; `destroy()` here does.
    */
   private readonly pools = new Set<Pool>();
-  private readonly list: Upstream[];
-  private readonly fallback: Upstream;
+  /** The upstreams of each kind, in configured order, and the fallback of each kind. */
+  private readonly byKind = new Map<UpstreamKind, { list: Upstream[]; fallback: Upstream }>();
 
   constructor(options: UpstreamOptions[], readonly timeouts: UpstreamTimeouts, dispatcher?: Dispatcher) {
-    this.list = options.map((o) => {
-      const url = new URL(o.url);
-      return {
-        origin: url.origin,
-        basePath: url.pathname.replace(/\/+$/, ''),
-        authorization: o.apiKey ? `Bearer ${o.apiKey}` : undefined,
-        headers: Object.fromEntries(Object.entries(o.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
-        patterns: o.models?.map(globToRegExp),
-      };
-    });
-    this.fallback = this.list.find((u) => !u.patterns) ?? this.list[0]!;
+    for (const upstream of options.map(resolve)) {
+      const entry = this.byKind.get(upstream.kind);
+      if (entry) entry.list.push(upstream);
+      else this.byKind.set(upstream.kind, { list: [upstream], fallback: upstream });
+    }
+    for (const entry of this.byKind.values()) entry.fallback = entry.list.find((u) => !u.patterns) ?? entry.list[0]!;
     this.ownsDispatcher = dispatcher === undefined;
     this.dispatcher = dispatcher ?? new Agent({
       connect: { timeout: timeouts.connectMs },
@@ -72,12 +104,22 @@ export class Upstreams {
     });
   }
 
-  /** The upstream serving `model`. */
-  route(model: string | undefined): Upstream {
+  /** True when an upstream of `kind` is configured. */
+  speaks(kind: UpstreamKind): boolean {
+    return this.byKind.has(kind);
+  }
+
+  /**
+   * The upstream of `kind` serving `model`. Throws `not_found` (404) when no upstream of that kind is configured;
+   * a guarded route checks {@link speaks} before it admits anything.
+   */
+  route(model: string | undefined, kind: UpstreamKind = 'openai'): Upstream {
+    const entry = this.byKind.get(kind);
+    if (!entry) throw notServed(kind);
     if (model !== undefined) {
-      for (const u of this.list) if (u.patterns?.some((p) => p.test(model))) return u;
+      for (const u of entry.list) if (u.patterns?.some((p) => p.test(model))) return u;
     }
-    return this.fallback;
+    return entry.fallback;
   }
 
   /** Resolves once the requests in flight have finished; refuses new ones. A dispatcher the app gave stays open. */
@@ -92,4 +134,19 @@ export class Upstreams {
     this.pools.clear();
     await Promise.all([this.dispatcher.destroy(), ...pools.map((p) => p.destroy())]);
   }
+}
+
+/**
+ * The 404 of a route whose API no configured upstream speaks.
+ *
+ * @example
+ * throw notServed('anthropic', '/v1/messages');
+ */
+export function notServed(kind: UpstreamKind, path?: string): AgentWallError {
+  return new AgentWallError(
+    'not_found',
+    `No upstream here speaks ${KIND_NAMES[kind]}: add one of kind '${kind}' to the \`upstreams\` option.`,
+    path === undefined ? {} : { path },
+    { guard: 'route' },
+  );
 }

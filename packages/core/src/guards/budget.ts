@@ -33,7 +33,7 @@ export function budgetGuard(config: BudgetGuardConfig): Guard {
       }
       const limits = call.policy.budgets;
       if (limits.runMicros === undefined && limits.dailyMicros === undefined && limits.monthlyMicros === undefined) return undefined;
-      const micros = reservationMicros(price, call.inputTokens, call.protocol.maxOutputTokens(call.request, config.outputTokenCap));
+      const micros = reservationMicros(price, call.inputTokens, call.protocol.maxOutputTokens(call.request, config.outputTokenCap), call.protocol.billsCacheWrites === true);
       // Field by field: in V8, `{ ...a, b }` takes a slow runtime path on the hot path.
       const budget: BudgetReservation = { micros, day: utcDay(call.admit.now), month: utcMonth(call.admit.now) };
       if (limits.runMicros !== undefined) budget.runLimitMicros = limits.runMicros;

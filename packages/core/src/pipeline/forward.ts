@@ -3,7 +3,7 @@ import type { AgentWallConfig } from '../config.js';
 import { estimateTextTokens } from '../cost/estimate.js';
 import { AgentWallError } from '../errors.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from '../forward/headers.js';
-import { isAbort, upstreamError } from '../forward/upstream-errors.js';
+import { isAbort, midStreamError, upstreamError } from '../forward/upstream-errors.js';
 import type { GuardedCall } from '../guards/guard.js';
 import type { CoreRequest, CoreResponse } from '../http/types.js';
 import { SseRelay } from '../stream/sse-relay.js';
@@ -28,12 +28,11 @@ export async function forward(call: GuardedCall, step: AdmittedStep, req: CoreRe
     throw new AgentWallError(e.code, e.message, { ...e.extra }, { headers: runHeaders(run.runId, step.step), guard: 'upstream' });
   };
 
-  const upstream = cfg.upstreams.route(request.model);
+  const upstream = cfg.upstreams.route(request.model, protocol.upstreamKind);
   const headers = upstreamRequestHeaders(req.headers);
   headers['content-type'] = 'application/json';
   headers['accept-encoding'] = 'identity';
-  Object.assign(headers, upstream.headers);
-  if (upstream.authorization) headers['authorization'] = upstream.authorization;
+  Object.assign(headers, upstream.headers, upstream.credentials);
   let payload: string;
   try {
     payload = JSON.stringify(protocol.upstreamBody(request));
@@ -77,7 +76,9 @@ export async function forward(call: GuardedCall, step: AdmittedStep, req: CoreRe
       maxEventBytes: cfg.maxStreamEventBytes,
       onFinal: async () => {
         upstreamDone = performance.now();
-        const meta = await step.settle({ status: 'ok', httpStatus: status, usage: observer.usage, seenOutputTokens: observer.outputTokens, billable: true }, upstreamDone);
+        const outcome: Outcome = { status: observer.failed === true ? 'error' : 'ok', httpStatus: status, usage: observer.usage, seenOutputTokens: observer.outputTokens, billable: true };
+        if (observer.partialUsage) outcome.partialUsage = observer.partialUsage;
+        const meta = await step.settle(outcome, upstreamDone);
         return `: agentwall ${JSON.stringify(meta)}\n\n`;
       },
     });
@@ -86,12 +87,18 @@ export async function forward(call: GuardedCall, step: AdmittedStep, req: CoreRe
     const upstreamBody = res.body;
     const cut = (err?: Error): void => {
       const aborted = req.signal.aborted || err === undefined || isAbort(err);
-      void step.settle({ status: aborted ? 'aborted' : 'error', httpStatus: status, usage: observer.usage, seenOutputTokens: observer.outputTokens, billable: true }, upstreamDone || performance.now());
+      const outcome: Outcome = { status: aborted ? 'aborted' : 'error', httpStatus: status, usage: observer.usage, seenOutputTokens: observer.outputTokens, billable: true };
+      if (observer.partialUsage) outcome.partialUsage = observer.partialUsage;
+      void step.settle(outcome, upstreamDone || performance.now());
     };
     upstreamBody.once('error', (err) => {
       cut(err);
-      // The client leaving is not an error worth reporting; an upstream that drops mid-stream is.
-      if (!relay.destroyed) relay.destroy(req.signal.aborted || isAbort(err) ? undefined : err);
+      if (relay.destroyed) return;
+      // The client leaving is not an error worth reporting; an upstream that drops mid-stream is: in the
+      // protocol's own error event when it has one, else by cutting the client's connection too.
+      const leaving = req.signal.aborted || isAbort(err);
+      if (!leaving && observer.failure) relay.fail(observer.failure(midStreamError(err, cfg.upstreams.timeouts)) ?? '');
+      else relay.destroy(leaving ? undefined : err);
     });
     upstreamBody.once('close', () => {
       if (!upstreamBody.readableEnded) cut();

@@ -4,6 +4,7 @@ import type { KeyIdentity } from '../auth/key-ring.js';
 import type { AgentWallConfig } from '../config.js';
 import type { ResolvedPrice } from '../cost/pricing.js';
 import { AgentWallError } from '../errors.js';
+import { notServed } from '../forward/upstreams.js';
 import type { GuardedCall, Refusal } from '../guards/guard.js';
 import { readJsonBody } from '../http/body.js';
 import type { CoreRequest, CoreResponse } from '../http/types.js';
@@ -84,6 +85,9 @@ async function admitAndForward<R extends ProtocolRequest>(
   revocation: Revocation | undefined,
 ): Promise<CoreResponse> {
   const started = performance.now();
+  // A protocol no configured upstream speaks is refused before anything is read or counted.
+  const kind = protocol.upstreamKind ?? 'openai';
+  if (!cfg.upstreams.speaks(kind)) throw notServed(kind, req.path);
   const parsed = await readJsonBody(req.body, cfg.maxBodyBytes, req.headers['content-length']);
   const request = protocol.parse(parsed);
   const runInput = readRunInput(req.headers, request.body);

@@ -14,6 +14,11 @@ export interface Outcome {
   httpStatus?: number;
   /** The upstream's usage, normalized, when it sent one. */
   usage?: Usage | undefined;
+  /**
+   * Usage reported before the final figures (a stream's `message_start`), when the final ones never came: its
+   * input figures are charged as reported, the output as estimated from the text seen, marked estimated.
+   */
+  partialUsage?: Usage;
   /** Output tokens estimated from the text seen, for answers without usage. */
   seenOutputTokens?: number;
   /** True when the upstream generated something that must be paid for. */
@@ -91,6 +96,7 @@ export class AdmittedStep {
       record.completionTokens = u.completionTokens;
       record.cachedTokens = u.cachedTokens;
       record.reasoningTokens = u.reasoningTokens;
+      if (u.cacheWriteTokens !== undefined) record.cacheWriteTokens = u.cacheWriteTokens;
     }
     let runSteps = admission.step;
     let runCostMicros = priced.costMicros;
@@ -148,8 +154,15 @@ export class AdmittedStep {
     const price = this.call.price;
     const real = outcome.usage;
     if (real) return { usage: real, costMicros: computeCostMicros(price, real), estimated: false };
+    const seen = outcome.seenOutputTokens ?? 0;
+    const partial = outcome.partialUsage;
+    if (partial) {
+      const completionTokens = Math.max(partial.completionTokens, seen);
+      const usage: Usage = { ...partial, completionTokens, totalTokens: partial.promptTokens + completionTokens };
+      return { usage, costMicros: computeCostMicros(price, usage), estimated: true };
+    }
     const promptTokens = this.call.inputTokens;
-    const completionTokens = outcome.seenOutputTokens ?? 0;
+    const completionTokens = seen;
     const usage: Usage = { promptTokens, completionTokens, cachedTokens: 0, reasoningTokens: 0, totalTokens: promptTokens + completionTokens };
     return { usage, costMicros: computeCostMicros(price, usage), estimated: true };
   }

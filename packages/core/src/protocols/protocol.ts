@@ -3,6 +3,7 @@ import type { Usage } from '../cost/usage.js';
 import type { DlpScanner, DlpTextResult } from '../dlp/index.js';
 import type { ErrorFormat } from '../errors.js';
 import type { LoopView } from '../loop/view.js';
+import type { UpstreamKind } from '../options.js';
 import type { StreamObserver } from '../stream/sse-relay.js';
 
 /** Scans one text for secrets; the DLP scanner's `scanText`. */
@@ -60,6 +61,16 @@ export interface Protocol<R extends ProtocolRequest = ProtocolRequest> {
   readonly name: string;
   /** The path below the upstream's base URL, e.g. `/chat/completions`. */
   readonly upstreamPath: string;
+  /**
+   * The kind of upstream that speaks this protocol: requests are routed among upstreams of this kind only, and a
+   * route no configured upstream speaks answers 404. Default: `'openai'`.
+   */
+  readonly upstreamKind?: UpstreamKind;
+  /**
+   * True when this protocol's usage reports prompt-cache writes, which cost more than input (Anthropic's
+   * Messages API): the budget reservation then prices input tokens at the dearest cache-write price. Default false.
+   */
+  readonly billsCacheWrites?: boolean;
   /** How this protocol's clients read an error. Default: OpenAI's shape. */
   readonly errorFormat: ErrorFormat;
   /**

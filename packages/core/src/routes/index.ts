@@ -1,4 +1,5 @@
 // The routes AgentWall owns (SPEC section 2): one line per route.
+import { anthropicMessages, countTokensRoute } from '../protocols/anthropic-messages/index.js';
 import { openAIChat } from '../protocols/openai-chat/index.js';
 import { liveRoute, readyRoute } from './health.js';
 import { modelsRoute } from './models.js';
@@ -6,7 +7,7 @@ import { getRunRoute, killRunRoute, revokeKeyRoute } from './runs-api.js';
 import type { RouteDef } from './table.js';
 import { usageRoute } from './usage.js';
 
-export { RouteTable, type RouteAuth, type RouteContext, type RouteDef, type RouteMatch } from './table.js';
+export { RouteTable, errorFormatOf, type RouteAuth, type RouteContext, type RouteDef, type RouteMatch } from './table.js';
 
 /**
  * Every route of AgentWall, relative to where it is mounted. A guarded endpoint is a protocol (see
@@ -14,6 +15,8 @@ export { RouteTable, type RouteAuth, type RouteContext, type RouteDef, type Rout
  */
 export const ROUTES: readonly RouteDef[] = [
   { method: 'POST', path: '/v1/chat/completions', auth: 'key', protocol: openAIChat },
+  { method: 'POST', path: '/v1/messages', auth: 'key', protocol: anthropicMessages },
+  { method: 'POST', path: '/v1/messages/count_tokens', auth: 'key', errorFormat: 'anthropic', handle: countTokensRoute },
   { method: 'GET', path: '/v1/models', auth: 'key', handle: modelsRoute },
   { method: 'GET', path: '/health', auth: 'public', handle: liveRoute },
   { method: 'GET', path: '/health/live', auth: 'public', handle: liveRoute },

@@ -13,8 +13,7 @@ export async function modelsRoute({ req, cfg }: RouteContext): Promise<CoreRespo
   const upstream = cfg.upstreams.route(undefined);
   const headers = upstreamRequestHeaders(req.headers);
   headers['accept-encoding'] = 'identity';
-  Object.assign(headers, upstream.headers);
-  if (upstream.authorization) headers['authorization'] = upstream.authorization;
+  Object.assign(headers, upstream.headers, upstream.credentials);
   try {
     const res = await cfg.upstreams.dispatcher.request({
       origin: upstream.origin,

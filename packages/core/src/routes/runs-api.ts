@@ -39,6 +39,7 @@ export function runSummary(s: RunState): Record<string, unknown> {
       prompt_tokens: r.promptTokens ?? null,
       completion_tokens: r.completionTokens ?? null,
       cached_tokens: r.cachedTokens ?? null,
+      cache_write_tokens: r.cacheWriteTokens ?? null,
       reasoning_tokens: r.reasoningTokens ?? null,
       cost_usd: micros(r.costMicros),
       estimated: r.estimated,

@@ -1,6 +1,7 @@
 // The declared route table: method, path, auth and handler of every route AgentWall owns, matched in one place.
 import type { KeyIdentity } from '../auth/key-ring.js';
 import type { AgentWallConfig } from '../config.js';
+import type { ErrorFormat } from '../errors.js';
 import type { CoreRequest, CoreResponse } from '../http/types.js';
 import type { Protocol } from '../protocols/protocol.js';
 
@@ -31,10 +32,20 @@ export type RouteDef = {
   /** Below the mount point; `:name` segments are parameters. A trailing slash is accepted. */
   path: string;
   auth: RouteAuth;
+  /** How this route's clients read an error. Default: its protocol's `errorFormat`, else `'openai'`. */
+  errorFormat?: ErrorFormat;
 } & ({ protocol: Protocol; handle?: undefined } | { handle: (ctx: RouteContext) => Promise<CoreResponse>; protocol?: undefined });
 
-/** The outcome of matching a path: a route with its parameters, the methods a known path allows, or nothing. */
-export type RouteMatch = { route: RouteDef; params: Record<string, string> } | { allow: string[] } | undefined;
+/**
+ * The outcome of matching a path: a route with its parameters, the methods a known path allows (with the error
+ * format of that path's routes when it is not OpenAI's), or nothing.
+ */
+export type RouteMatch = { route: RouteDef; params: Record<string, string> } | { allow: string[]; errorFormat?: ErrorFormat } | undefined;
+
+/** The error format a route's clients read. */
+export function errorFormatOf(route: RouteDef | undefined): ErrorFormat {
+  return route?.errorFormat ?? route?.protocol?.errorFormat ?? 'openai';
+}
 
 interface ParamRoute {
   segments: string[];
@@ -84,7 +95,7 @@ export class RouteTable {
     const candidates = this.byPath.get(path);
     if (candidates) {
       for (const route of candidates) if (methodMatches(route, method)) return { route, params: {} };
-      return { allow: allowOf(candidates) };
+      return notAllowed(candidates);
     }
     if (this.withParams.length === 0) return undefined;
     const segments = path.split('/');
@@ -95,7 +106,7 @@ export class RouteTable {
       if (methodMatches(route, method)) return { route, params };
       allowed.push(route);
     }
-    return allowed.length > 0 ? { allow: allowOf(allowed) } : undefined;
+    return allowed.length > 0 ? notAllowed(allowed) : undefined;
   }
 }
 
@@ -113,6 +124,12 @@ function matchSegments(pattern: string[], segments: string[]): Record<string, st
     }
   }
   return params;
+}
+
+/** The 405 match of a known path: its methods, and its routes' error format when it is not the default. */
+function notAllowed(routes: readonly RouteDef[]): { allow: string[]; errorFormat?: ErrorFormat } {
+  const format = errorFormatOf(routes[0]);
+  return format === 'openai' ? { allow: allowOf(routes) } : { allow: allowOf(routes), errorFormat: format };
 }
 
 function allowOf(routes: readonly RouteDef[]): string[] {

@@ -20,6 +20,8 @@ export interface StepRecord {
   completionTokens?: number;
   cachedTokens?: number;
   reasoningTokens?: number;
+  /** Prompt tokens written to the provider's cache, when the wire reports them (Anthropic); part of `promptTokens`. */
+  cacheWriteTokens?: number;
   /** Cost in integer micro-dollars. */
   costMicros: number;
   /** True when usage never arrived and the cost was estimated from the text seen. */

@@ -1,6 +1,7 @@
 // Relays an upstream SSE stream byte for byte, framing it into events that a protocol's observer sees on the side.
 import { Transform, type TransformCallback } from 'node:stream';
 import type { Usage } from '../cost/usage.js';
+import type { AgentWallError } from '../errors.js';
 
 /** One server-sent event: its `event:` name and its `data:` lines joined, either absent. */
 export interface SseEvent {
@@ -30,6 +31,20 @@ export interface StreamObserver {
   readonly usage: Usage | undefined;
   /** Estimated tokens of the text generated so far, for a stream cut short before its usage. */
   readonly outputTokens: number;
+  /**
+   * Usage the stream reported before its final figures (Anthropic's `message_start`: input and cache counts, no
+   * output yet). A stream cut short before `usage` is charged these input figures with the output estimated
+   * from the text seen. Absent: the protocol reports usage once, at the end.
+   */
+  readonly partialUsage?: Usage | undefined;
+  /** True once the upstream reported, inside the stream, that the answer failed (an SSE `error` event). */
+  readonly failed?: boolean;
+  /**
+   * The bytes that end the stream when the upstream fails after the stream began (an SSE `error` event in the
+   * protocol's shape), written after AgentWall's comment. Absent: the client's connection is cut, as the
+   * upstream's was.
+   */
+  failure?(error: AgentWallError): string | undefined;
 }
 
 /** What the relay saw, handed to `onFinal`. */
@@ -174,6 +189,37 @@ export class SseRelay extends Transform {
     if (start > emitFrom) this.push(chunk.subarray(emitFrom, start));
     this.keep(chunk, start);
     callback();
+  }
+
+  /**
+   * Ends the stream after the upstream failed mid-way: an incomplete event is dropped (its start was never
+   * relayed, unless it was an oversized one, which is closed off), AgentWall's comment is written, then `tail`
+   * (the protocol's error event), and the stream ends. Once the final event was relayed, only ends the stream.
+   *
+   * @example
+   * upstream.once('error', (err) => relay.fail(observer.failure?.(upstreamError(err, timeouts)) ?? ''));
+   */
+  fail(tail: string): void {
+    if (this.destroyed) return;
+    if (this.finished) {
+      this.end();
+      return;
+    }
+    this.finished = true;
+    if (this.skipping) this.push('\n\n');
+    this.carry = [];
+    this.carryBytes = 0;
+    const last = this.observer.end?.();
+    if (last) this.push(last);
+    this.options.onFinal(this.observation).then(
+      (comment) => {
+        if (this.destroyed) return;
+        this.push(comment);
+        if (tail) this.push(tail);
+        this.end();
+      },
+      (err: unknown) => this.destroy(err as Error),
+    );
   }
 
   override _flush(callback: TransformCallback): void {
