@@ -7,7 +7,7 @@ export type { KeyIdentity } from './auth/key-ring.js';
 export type { BodySource, ClientGoneSignal, CoreRequest, CoreResponse, RequestOutcome } from './http/types.js';
 export { bodySourceOf, clientWentAway, toCoreRequest, writeCoreResponse } from './http/node-http.js';
 export { MemoryStore, type MemoryStoreOptions } from './store/memory-store.js';
-export { RUN_LIMITS } from './store/store.js';
+export { RESPONSE_LIMITS, RUN_LIMITS } from './store/store.js';
 export type {
   AdmitRequest,
   AdmitVerdict,
@@ -17,6 +17,8 @@ export type {
   KeyUsage,
   LoopCheck,
   PeriodUsage,
+  ResponseCall,
+  ResponseRecord,
   RunKey,
   RunState,
   SettleRequest,

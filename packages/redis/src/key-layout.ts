@@ -53,6 +53,11 @@ export function keyLayout(prefix: string) {
     month: (keyId: string, month: string): string => `${base(keyId)}:month:${month}`,
     /** String set when the key is revoked; never expires. */
     revoked: (keyId: string): string => `${base(keyId)}:revoked`,
+    /**
+     * String (JSON) of a relayed Responses API response (`ResponseRecord`), by response id, whichever key made it.
+     * Outside every key's tag (`response:` follows the prefix, where key names have `{`), tagged by the id itself.
+     */
+    response: (responseId: string): string => `${prefix}response:${hashTag(responseId)}`,
   };
 }
 

@@ -7,6 +7,7 @@ import {
   type AdmitVerdict,
   type BlockedAttempt,
   type KeyUsage,
+  type ResponseRecord,
   type RunKey,
   type RunState,
   type SettleRequest,
@@ -179,6 +180,19 @@ export class RedisStore implements Store {
   async isRevoked(keyId: string): Promise<boolean> {
     await this.connection.usable();
     return (await this.client.exists(this.keys.revoked(keyId))) === 1;
+  }
+
+  /** One SET with PX: the record as JSON, expiring `ttlMs` from now on Redis's clock. */
+  async putResponse(record: ResponseRecord, ttlMs: number): Promise<void> {
+    await this.connection.usable();
+    await this.client.set(this.keys.response(record.responseId), JSON.stringify(record), 'PX', Math.max(1, Math.ceil(ttlMs)));
+  }
+
+  /** One GET. */
+  async getResponse(responseId: string): Promise<ResponseRecord | undefined> {
+    await this.connection.usable();
+    const raw = await this.client.get(this.keys.response(responseId));
+    return raw === null ? undefined : (JSON.parse(raw) as ResponseRecord);
   }
 
   /** Resolves when Redis answers PING; rejects otherwise (what `/health/ready` reports). */

@@ -19,7 +19,7 @@ function downStore(): Store {
   const fail = async () => {
     throw new Error('connection refused');
   };
-  return { admit: fail, recordBlocked: fail, settle: fail, getRun: fail, getUsage: fail, killRun: fail, revokeKey: fail, isRevoked: fail, ping: fail, close: async () => {} };
+  return { admit: fail, recordBlocked: fail, settle: fail, getRun: fail, getUsage: fail, killRun: fail, revokeKey: fail, isRevoked: fail, putResponse: fail, getResponse: fail, ping: fail, close: async () => {} };
 }
 
 export function behaviourSuite(factory: AppFactory): void {

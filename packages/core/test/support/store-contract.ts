@@ -1,5 +1,5 @@
 // The store contract suite: every Store implementation must pass it (MemoryStore here, RedisStore in its package).
-import type { LoopCheck, RunKey, Store, StepRecord } from '@agentwall/core';
+import type { LoopCheck, ResponseRecord, RunKey, Store, StepRecord } from '@agentwall/core';
 import { DEFAULT_LOOP_PARAMS, RUN_LIMITS, fingerprintRequest } from '@agentwall/core';
 
 const TTL = 60_000;
@@ -216,6 +216,48 @@ export function storeContract(name: string, make: () => Promise<Store>, teardown
       await store.admit({ run: r, now: 1000, ttlMs: TTL, maxSteps: 0, maxDurationMs: 500 });
       expect(await store.admit({ run: r, now: 1400, ttlMs: TTL, maxSteps: 0, maxDurationMs: 500 })).toEqual({ admitted: true, step: 2 });
       expect(await store.admit({ run: r, now: 1600, ttlMs: TTL, maxSteps: 0, maxDurationMs: 500 })).toEqual({ admitted: false, block: 'run_duration_exceeded', steps: 2, limitMs: 500, startedAt: 1000 });
+    });
+
+    // ---- Responses API chains: remembered responses (putResponse / getResponse) ----
+
+    const response = (extra: Partial<ResponseRecord> = {}): ResponseRecord => ({
+      responseId: `resp_${process.pid}_${Date.now()}_${++n}`,
+      keyId: 'k-responses',
+      runId: 'r-responses',
+      model: 'gpt-4o-mini',
+      calls: [{ callId: 'call_1', name: 'get_weather', arguments: '{"city":"Paris"}' }],
+      outputDigest: '0123456789abcdef0123456789abcdef',
+      inputTokens: 120,
+      outputTokens: 30,
+      ...extra,
+    });
+
+    it('remembers a relayed response by its id, whichever key made it, and knows nothing of other ids', async () => {
+      const r = response();
+      await store.putResponse(r, TTL);
+      expect(await store.getResponse(r.responseId)).toEqual(r);
+      expect(await store.getResponse(`${r.responseId}-other`)).toBeUndefined();
+    });
+
+    it('replaces the record of an id written again, and hands out copies', async () => {
+      const r = response();
+      await store.putResponse(r, TTL);
+      const again = { ...r, keyId: 'k-other', runId: 'r-other', calls: [], outputDigest: '' };
+      await store.putResponse(again, TTL);
+      expect(await store.getResponse(r.responseId)).toEqual(again);
+      // Neither the object written nor one read is the stored record.
+      const kept = response();
+      await store.putResponse(kept, TTL);
+      kept.calls.length = 0;
+      (await store.getResponse(kept.responseId))!.calls.push({ callId: 'x', name: 'x', arguments: '' });
+      expect((await store.getResponse(kept.responseId))?.calls).toEqual([{ callId: 'call_1', name: 'get_weather', arguments: '{"city":"Paris"}' }]);
+    });
+
+    it('forgets a remembered response after its ttl', async () => {
+      const r = response();
+      await store.putResponse(r, 30);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect(await store.getResponse(r.responseId)).toBeUndefined();
     });
 
     it('answers ping', async () => {
