@@ -70,7 +70,7 @@ export const openAIResponses: Protocol<ResponsesCall> = {
     const masked = scanResponsesAnswer(answer, scan);
     return { answer: masked.body, changed: masked.changed, counts: masked.counts };
   },
-  streamObserver: (request, options) => responsesStreamObserver({ estimateTokens: options.estimateTokens, link: stored(request) }),
+  streamObserver: (request, options) => responsesStreamObserver({ estimateTokens: options.estimateTokens, link: stored(request), scanner: options.scanner }),
   chain: {
     parentId: (request) => request.body.previous_response_id ?? undefined,
     withParent: (request, parent) => call(request.body, parent),

@@ -1,9 +1,11 @@
 // What AgentWall sees in a streamed Responses answer: generated text from the deltas, the final response's usage, its id and calls.
 import { normalizeUsage, type Usage } from '../../cost/usage.js';
+import type { DlpScanner } from '../../dlp/index.js';
 import type { EventVerdict, SseEvent, StreamObserver } from '../../stream/sse-relay.js';
 import type { ChainLink } from '../protocol.js';
 import { isRecord } from '../mask-json.js';
 import { OutputLinks, responseLink } from './links.js';
+import { createResponsesStreamMasker } from './stream-masking.js';
 
 /** The events that end a Responses stream; each carries the final response object with its usage. */
 const FINAL = new Set(['response.completed', 'response.incomplete', 'response.failed']);
@@ -24,7 +26,12 @@ export interface ResponsesStreamObserverOptions {
   estimateTokens: (text: string) => number;
   /** Keep what the chain needs (the response's id, its output's calls and text), for an answer the upstream stores. */
   link: boolean;
+  /** Mask the generated text as it passes (`dlp.responses`); see `createResponsesStreamMasker`. */
+  scanner?: DlpScanner | undefined;
 }
+
+/** The events whose text the masker rewrites (with the final events). */
+const MASKED = new Set(['response.output_text.delta', 'response.output_text.done', 'response.content_part.done', 'response.output_item.done']);
 
 /** A Responses stream's observer, with the raw figures its tests read. */
 export interface ResponsesStreamObserver extends StreamObserver {
@@ -32,6 +39,8 @@ export interface ResponsesStreamObserver extends StreamObserver {
   readonly outputChars: number;
   /** The event that ended the stream, once it came. */
   readonly finalType: string | undefined;
+  /** DLP counts of the masked text, when masking. */
+  readonly maskedCounts: Record<string, number> | undefined;
   /** The response's id, its calls and its reply's digest, as far as the stream went; undefined without an id. */
   link(): ChainLink | undefined;
 }
@@ -83,6 +92,7 @@ export function responsesStreamObserver(options: ResponsesStreamObserverOptions)
   let responseId: string | undefined;
   let finalLink: ChainLink | undefined;
   const items = options.link ? new OutputLinks() : undefined;
+  const masker = options.scanner ? createResponsesStreamMasker(options.scanner) : undefined;
 
   return {
     get usage() {
@@ -97,6 +107,9 @@ export function responsesStreamObserver(options: ResponsesStreamObserverOptions)
     get finalType() {
       return finalType;
     },
+    get maskedCounts() {
+      return masker?.counts;
+    },
     link() {
       if (finalLink) return finalLink;
       return responseId !== undefined && items ? items.link(responseId) : undefined;
@@ -109,29 +122,35 @@ export function responsesStreamObserver(options: ResponsesStreamObserverOptions)
         parsed = parse(data);
         type = typeof parsed?.['type'] === 'string' ? parsed['type'] : '';
       }
+      let verdict: EventVerdict;
       if (DELTAS.has(type)) {
         const text = deltaText(data);
         outputChars += text.length;
         outputTokens += estimate(text);
-        return undefined;
-      }
-      if (FINAL.has(type)) {
+      } else if (FINAL.has(type)) {
         finalType = type;
-        const response = (parsed ?? parse(data))?.['response'];
+        parsed ??= parse(data);
+        const response = parsed?.['response'];
         if (isRecord(response)) {
           usage = normalizeUsage(response['usage']);
           if (options.link) finalLink = responseLink(response);
         }
-        return 'final';
-      }
-      if (!items) return undefined;
-      if (type === 'response.created') {
-        const id = ((parsed ?? parse(data))?.['response'] as Record<string, unknown> | undefined)?.['id'];
+        verdict = 'final';
+      } else if (items && type === 'response.created') {
+        const id = ((parsed ??= parse(data))?.['response'] as Record<string, unknown> | undefined)?.['id'];
         if (typeof id === 'string' && id !== '') responseId = id;
-      } else if (type === 'response.output_item.done') {
-        items.add((parsed ?? parse(data))?.['item']);
+      } else if (items && type === 'response.output_item.done') {
+        items.add((parsed ??= parse(data))?.['item']);
       }
-      return undefined;
+      // With `dlp.responses`, the events that carry generated text are rewritten (the link above read the upstream's).
+      if (masker && (verdict === 'final' || MASKED.has(type))) {
+        parsed ??= parse(data);
+        if (parsed) return masker.event(type, parsed, verdict === 'final');
+      }
+      return verdict;
+    },
+    end() {
+      return masker?.end();
     },
     oversized(bytes) {
       // A huge event was relayed unparsed: its size still stands for the text generated.
