@@ -74,6 +74,13 @@ export async function forward(call: GuardedCall, step: AdmittedStep, req: CoreRe
     const scanner = cfg.dlpResponses ? cfg.dlp : undefined;
     const observer = protocol.streamObserver(request, { estimateTokens: estimateTextTokens, scanner });
     if (scanner) step.responseDlp = () => (observer as { maskedCounts?: Record<string, number> }).maskedCounts;
+    // The link is taken once: a stream cut after its final event is not remembered twice.
+    let linked = false;
+    const linkOnce = () => {
+      if (linked || !chain) return undefined;
+      linked = true;
+      return chain.streamLink(observer);
+    };
     let upstreamDone = 0;
     const relay = new SseRelay({
       observer,
@@ -85,13 +92,6 @@ export async function forward(call: GuardedCall, step: AdmittedStep, req: CoreRe
         return `: agentwall ${JSON.stringify(meta)}\n\n`;
       },
     });
-    // The link is taken once: a stream cut after its final event is not remembered twice.
-    let linked = false;
-    const linkOnce = () => {
-      if (linked || !chain) return undefined;
-      linked = true;
-      return chain.streamLink(observer);
-    };
     // Cut short by the client or the upstream: the prompt was read and the text seen was generated,
     // so both are charged (settle is memoized: a stream that reached its final event is already settled).
     const upstreamBody = res.body;

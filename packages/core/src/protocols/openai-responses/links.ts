@@ -22,17 +22,24 @@ export function comparableArguments(args: unknown): string {
   return canonical.length > RESPONSE_LIMITS.argumentChars ? `sha256:${digest(canonical)}` : canonical;
 }
 
+/** Where a call item keeps what it asks for, by item type; other `*_call` items keep an `action`. */
+const CALL_INPUT: Readonly<Record<string, string>> = { function_call: 'arguments', custom_tool_call: 'input', apply_patch_call: 'operation' };
+
 /**
- * The call of a `function_call` or `custom_tool_call` item (arguments or input made comparable), else undefined.
+ * The call of an item the client runs and answers by `call_id`: a `function_call` (its arguments), a
+ * `custom_tool_call` (its input), or a built-in tool's `*_call` (`local_shell_call`, `shell_call`, `computer_call`,
+ * `apply_patch_call`: its action or operation, named by its type), made comparable; else undefined.
  *
  * @example
  * callOfItem({ type: 'function_call', call_id: 'c1', name: 'f', arguments: '{}' }); // { callId: 'c1', name: 'f', arguments: '{}' }
  */
 export function callOfItem(item: unknown): ResponseCall | undefined {
-  if (!isRecord(item) || (item['type'] !== 'function_call' && item['type'] !== 'custom_tool_call')) return undefined;
-  const name = typeof item['name'] === 'string' ? item['name'].slice(0, RESPONSE_LIMITS.nameChars) : '';
-  const callId = typeof item['call_id'] === 'string' ? item['call_id'].slice(0, RESPONSE_LIMITS.nameChars) : '';
-  return { callId, name, arguments: comparableArguments(item['type'] === 'function_call' ? item['arguments'] : item['input']) };
+  if (!isRecord(item)) return undefined;
+  const type = item['type'];
+  if (typeof type !== 'string' || !type.endsWith('_call') || typeof item['call_id'] !== 'string') return undefined;
+  const name = typeof item['name'] === 'string' ? item['name'] : type === 'function_call' || type === 'custom_tool_call' ? '' : type;
+  const input = item[CALL_INPUT[type] ?? 'action'];
+  return { callId: item['call_id'].slice(0, RESPONSE_LIMITS.nameChars), name: name.slice(0, RESPONSE_LIMITS.nameChars), arguments: comparableArguments(input) };
 }
 
 /** The text parts (`output_text`, `refusal`) of an output message item, in order. */

@@ -55,10 +55,10 @@ function parentTurn(body: ResponsesBody, parent: ResponseRecord | undefined, orp
 /**
  * The loop detector's view of a Responses request. `instructions` is the system message; `input` as a string is
  * one user message; input items become messages in order: a message keeps its role (developer as system); the
- * model's own items that follow one another (an assistant message, `function_call` and `custom_tool_call` items,
- * reasoning, item references, built-in tool calls) make one assistant turn, as chat has one assistant message
- * with its tool calls; each `function_call_output` (or other `*_call_output`) is a tool result with the call it
- * answers. A continuation (`previous_response_id`) starts with its parent's turn: the calls AgentWall remembers
+ * model's own items that follow one another (an assistant message, `function_call`, `custom_tool_call` and the
+ * built-in tools' `*_call` items the client runs, reasoning, item references, server-side tool calls) make one
+ * assistant turn, as chat has one assistant message with its tool calls; each `function_call_output` (or other
+ * `*_call_output`) is a tool result with the call it answers. A continuation (`previous_response_id`) starts with its parent's turn: the calls AgentWall remembers
  * of it, so a tool result sent alone is fingerprinted with the call it answers, exactly as the same exchange in a
  * full history is. Call arguments are compared canonically (see `comparableArguments`).
  *
@@ -92,7 +92,8 @@ export function responsesLoopView(body: ResponsesBody, parent: ResponseRecord | 
         endTurn();
         const callId = typeof item['call_id'] === 'string' ? item['call_id'] : undefined;
         const output = item['output'];
-        const result: LoopMessage = { role: 'tool', content: typeof output === 'string' || Array.isArray(output) ? contentOf(output) : [{ media: partToken(item) }] };
+        // A screenshot (computer_call_output) and the like: a stand-in for its payload, so two screenshots differ.
+        const result: LoopMessage = { role: 'tool', content: typeof output === 'string' || Array.isArray(output) ? contentOf(output) : [{ media: partToken(output ?? item) }] };
         if (callId !== undefined) {
           result.callId = callId;
           if (!declared.has(callId)) orphans.push({ id: callId, name: '', arguments: '' });

@@ -1,6 +1,6 @@
 // DLP's view of the Responses API: the texts of a request the model will read, and the texts of a JSON answer.
 import { DlpTally } from '../../dlp/tally.js';
-import { isRecord, scanJsonText, scanList, scanString, withKey, type Json } from '../mask-json.js';
+import { isRecord, scanJsonText, scanJsonValue, scanList, scanString, withKey, type Json } from '../mask-json.js';
 import type { TextScanner } from '../protocol.js';
 import type { ResponsesBody } from './request.js';
 
@@ -43,14 +43,19 @@ function scanItem(item: unknown, scan: TextScanner, tally: DlpTally): unknown {
   switch (type) {
     case 'message':
       return scanField(item, 'content', scanParts(item['content'], scan, tally));
-    case 'function_call_output':
-    case 'custom_tool_call_output':
-      return scanField(item, 'output', scanParts(item['output'], scan, tally));
     case 'function_call':
       return typeof item['arguments'] === 'string' ? scanField(item, 'arguments', scanJsonText(item['arguments'], scan, tally)) : item;
     case 'custom_tool_call':
       return typeof item['input'] === 'string' ? scanField(item, 'input', scanString(item['input'], scan, tally)) : item;
     default:
+      if (typeof type !== 'string') return item;
+      // Outputs of every tool the client runs: a string or text parts (a screenshot is left alone).
+      if (type.endsWith('_call_output')) return scanField(item, 'output', scanParts(item['output'], scan, tally));
+      // A built-in tool's call the client runs (a shell command, a patch): the string values of what it asks.
+      if (type.endsWith('_call') && typeof item['call_id'] === 'string') {
+        const key = isRecord(item['action']) ? 'action' : isRecord(item['operation']) ? 'operation' : undefined;
+        return key ? scanField(item, key, scanJsonValue(item[key], scan, tally)) : item;
+      }
       return item;
   }
 }
@@ -58,9 +63,10 @@ function scanItem(item: unknown, scan: TextScanner, tally: DlpTally): unknown {
 /**
  * Scans what the model will read of a Responses request: `instructions`, `input` as a string, and in input
  * items the messages' string content and text parts (`input_text`, and `output_text` of earlier answers), the
- * string values of `function_call` arguments, `custom_tool_call` input, and `function_call_output` /
- * `custom_tool_call_output` outputs (a string or text parts). Images, files, ids, item references and other
- * items are left alone. Never mutates the input.
+ * string values of `function_call` arguments, `custom_tool_call` input and the action of a built-in tool's call
+ * the client runs (`local_shell_call`, `shell_call`, `apply_patch_call`...), and the outputs of every such call
+ * (`function_call_output`, `custom_tool_call_output`, any `*_call_output`: a string or text parts). Images, files,
+ * screenshots, ids, item references and other items are left alone. Never mutates the input.
  *
  * @example
  * scanResponsesRequest({ model: 'gpt-4o-mini', input: 'my key is sk-…' }, scanner.scanText).body;

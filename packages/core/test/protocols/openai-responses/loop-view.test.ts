@@ -100,6 +100,29 @@ describe('responsesLoopView', () => {
     expect(chained.toolRepeatsInRequest).toBe(1);
   });
 
+  it("reads the built-in tools the client runs as calls and their outputs as results; screenshots stand apart", () => {
+    const view = responsesLoopView(
+      {
+        model: 'm',
+        input: [
+          { type: 'local_shell_call', id: 'lsh_1', call_id: 'c1', status: 'completed', action: { type: 'exec', command: ['ls', '-la'] } },
+          { type: 'local_shell_call_output', id: 'lsho_1', call_id: 'c1', output: 'total 0' },
+          { type: 'computer_call', id: 'cu_1', call_id: 'c2', action: { type: 'screenshot' } },
+          { type: 'computer_call_output', call_id: 'c2', output: { type: 'computer_screenshot', image_url: 'data:image/png;base64,AAAA' } },
+          { type: 'web_search_call', id: 'ws_1', status: 'completed' },
+        ],
+      },
+      undefined,
+    );
+    expect(view.messages).toEqual([
+      { role: 'assistant', content: [], calls: [{ id: 'c1', name: 'local_shell_call', arguments: '{"command":["ls","-la"],"type":"exec"}' }] },
+      { role: 'tool', content: [{ text: 'total 0' }], callId: 'c1' },
+      { role: 'assistant', content: [], calls: [{ id: 'c2', name: 'computer_call', arguments: '{"type":"screenshot"}' }] },
+      { role: 'tool', content: [{ media: 'computer_screenshot|data:image/png;base64,AAAA' }], callId: 'c2' },
+      { role: 'assistant', content: [{ media: 'web_search_call|ws_1' }] },
+    ]);
+  });
+
   it('compares long arguments by digest, alike in a request and in a remembered parent', () => {
     const long = JSON.stringify({ content: 'x'.repeat(5000) });
     expect(comparableArguments(long)).toMatch(/^sha256:[0-9a-f]{32}$/);

@@ -61,6 +61,22 @@ describe('scanResponsesRequest', () => {
     expect(r.counts).toEqual({ openai_key: 7 });
   });
 
+  it("masks what a built-in tool's call asks and every call output; leaves screenshots alone", () => {
+    const screenshot = { type: 'computer_call_output', call_id: 'c3', output: { type: 'computer_screenshot', image_url: `https://x/${KEY}.png` } };
+    const body = deepFreeze({
+      model: 'm',
+      input: [
+        { type: 'local_shell_call', call_id: 'c1', action: { type: 'exec', command: ['curl', '-H', `Authorization: Bearer ${KEY}`] } },
+        { type: 'local_shell_call_output', call_id: 'c1', output: `echoed ${KEY}` },
+        screenshot,
+      ],
+    });
+    const input = scanResponsesRequest(body, dlp.scanText).body.input as Array<Record<string, unknown>>;
+    expect(input[0]).toMatchObject({ action: { type: 'exec', command: ['curl', '-H', `Authorization: Bearer ${R}`] } });
+    expect(input[1]).toMatchObject({ output: `echoed ${R}` });
+    expect(input[2]).toBe(screenshot);
+  });
+
   it('reports kinds in block mode', () => {
     const pem = POSITIVES.private_key[0] as string;
     const r = scanResponsesRequest({ model: 'm', input: [{ type: 'function_call_output', call_id: 'c', output: pem }] }, dlp.scanText);
