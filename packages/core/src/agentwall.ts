@@ -26,7 +26,8 @@ export interface AgentWall {
 
 /**
  * True when a path (below the mount point) may be AgentWall's. Adapters call it first, so the host
- * app's own routes pay nothing.
+ * app's own routes pay nothing. Every `/v1/...` path is (unknown ones get a JSON 404, unless
+ * `passUnknownV1Routes` hands them back).
  */
 export function isAgentWallPath(path: string): boolean {
   return path.startsWith('/v1/') || path.startsWith('/health') || path.startsWith('/agentwall/');
@@ -75,6 +76,7 @@ function stageOf(err: AgentWallError): string {
 export function createAgentWall(options?: AgentWallOptions, internals: AgentWallInternals = {}): AgentWall {
   const cfg = resolveConfig(options);
   const table = new RouteTable(internals.routes ?? ROUTES);
+  const passUnknownV1 = cfg.options.passUnknownV1Routes;
   let closing: Promise<void> | undefined;
 
   async function run(route: RouteDef, params: Record<string, string>, req: CoreRequest, seen: { identity?: KeyIdentity }): Promise<CoreResponse> {
@@ -115,7 +117,12 @@ export function createAgentWall(options?: AgentWallOptions, internals: AgentWall
   const aw: AgentWall = {
     async handle(req) {
       const match = table.match(req.method, req.path);
-      if (match === undefined) return undefined;
+      if (match === undefined) {
+        // OpenAI's clients read a JSON error, not the host app's HTML page: unknown /v1 routes are answered here.
+        if (passUnknownV1 || !req.path.startsWith('/v1/')) return undefined;
+        const err = new AgentWallError('not_found', `Invalid URL (${req.method} ${req.path}): AgentWall serves no such route.`, { path: req.path }, { guard: 'route' });
+        return refused(err, req, undefined, undefined);
+      }
       if (!('route' in match)) {
         const err = new AgentWallError('method_not_allowed', `${req.method} is not allowed on ${req.path}; use ${match.allow.join(', ')}.`, {}, { headers: { allow: match.allow.join(', ') }, guard: 'route' });
         return refused(err, req, undefined, undefined, match.errorFormat ?? 'openai');

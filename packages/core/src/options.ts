@@ -153,6 +153,7 @@ export const optionsSchema = z
     maxRunsInMemory: z.number().int().positive().default(100_000),
     shutdownTimeoutMs: z.union([z.number().int().nonnegative(), z.literal(Infinity)]).default(10_000),
     maxStreamEventBytes: z.number().int().positive().default(MiB),
+    passUnknownV1Routes: z.boolean().default(false),
     onStep: fn.optional(),
     onRefusal: fn.optional(),
     dispatcher: z.custom<Dispatcher>((v) => typeof v === 'object' && v !== null && typeof (v as Dispatcher).dispatch === 'function', 'expected an undici Dispatcher').optional(),
@@ -289,6 +290,12 @@ export interface AgentWallOptions {
    * huge event can neither stall the instance nor be held in memory; its text then counts by size. Default: 1 MiB.
    */
   maxStreamEventBytes?: number | undefined;
+  /**
+   * A `/v1/...` path AgentWall does not serve: `false` answers a JSON 404 in OpenAI's error shape naming the path
+   * (`not_found`), which every OpenAI client reads, instead of the host app's own 404 page; `true` hands it to the
+   * host app (`next()`), for apps that serve `/v1/...` routes of their own beside AgentWall. Default: false.
+   */
+  passUnknownV1Routes?: boolean | undefined;
   /**
    * Called once per settled step (JSON or streamed, completed, failed or cut off) with its record and
    * metadata, after the store recorded it. Also published on `node:diagnostics_channel` as `agentwall:step`.

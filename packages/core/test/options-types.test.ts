@@ -19,7 +19,7 @@ const OPTION_NAMES = {
   auth: 1, keys: 1, verifyKey: 1, adminKey: 1, upstream: 1, upstreams: 1, timeouts: 1, maxBodyBytes: 1, maxSteps: 1,
   maxRunCostUsd: 1, dailyBudgetUsd: 1, monthlyBudgetUsd: 1, maxRunDurationMs: 1, unknownModel: 1, prices: 1,
   priceProvider: 1, outputTokenCap: 1, loop: 1, failOpen: 1, dlp: 1, runTtlMs: 1, maxRunsInMemory: 1,
-  shutdownTimeoutMs: 1, maxStreamEventBytes: 1, storeTimeoutMs: 1, reservationLeaseMs: 1, onStep: 1, onRefusal: 1, dispatcher: 1, store: 1, logger: 1, env: 1, now: 1,
+  shutdownTimeoutMs: 1, maxStreamEventBytes: 1, storeTimeoutMs: 1, reservationLeaseMs: 1, passUnknownV1Routes: 1, onStep: 1, onRefusal: 1, dispatcher: 1, store: 1, logger: 1, env: 1, now: 1,
 } satisfies Record<keyof AgentWallOptions, 1>;
 
 describe('option types', () => {

@@ -16,7 +16,7 @@ describe('public API', () => {
   });
 
   it('gives store authors the contract, its bounds and the loop decision on /store, and the contract suite on /testing', () => {
-    expect(Object.keys(store).sort()).toEqual(['DEFAULT_LEASE_MS', 'DEFAULT_LOOP_PARAMS', 'MemoryStore', 'RUN_LIMITS', 'SWEEP_LIMIT', 'detectLoop', 'fingerprintView', 'hammingHex64', 'newAdmitId', 'similarityToDistance', 'utcDay', 'utcMonth']);
+    expect(Object.keys(store).sort()).toEqual(['DEFAULT_LEASE_MS', 'DEFAULT_LOOP_PARAMS', 'MemoryStore', 'RESPONSE_LIMITS', 'RUN_LIMITS', 'SWEEP_LIMIT', 'detectLoop', 'fingerprintView', 'hammingHex64', 'newAdmitId', 'similarityToDistance', 'utcDay', 'utcMonth']);
     expect(Object.keys(testing)).toEqual(['storeContract']);
   });
 

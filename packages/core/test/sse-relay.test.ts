@@ -161,3 +161,24 @@ describe('SseRelay framing bounds', () => {
     expect(f.events).toEqual([{ name: 'response.completed', data: '{"type":"response.completed"}' }]);
   });
 });
+
+describe('SseRelay: a rewritten final event', () => {
+  it('writes the replacement after the comment, as the final event, mid-stream and at the end of a stream', async () => {
+    for (const last of ['\n\n', '']) {
+      const r = new SseRelay({
+        observer: { event: (e) => (e.name === 'end' ? { replace: 'event: end\ndata: masked\n\n', final: true } : undefined), usage: undefined, outputTokens: 0 },
+        onFinal: async () => ': agentwall {}\n\n',
+      });
+      const out: Buffer[] = [];
+      await new Promise<void>((resolve, reject) => {
+        Readable.from([Buffer.from(`data: a\n\nevent: end\ndata: secret${last}`)])
+          .pipe(r)
+          .on('data', (b: Buffer) => out.push(b))
+          .on('end', resolve)
+          .on('error', reject);
+      });
+      expect(Buffer.concat(out).toString()).toBe('data: a\n\n: agentwall {}\n\nevent: end\ndata: masked\n\n');
+      expect(r.observation.done).toBe(true);
+    }
+  });
+});

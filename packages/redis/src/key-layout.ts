@@ -57,6 +57,11 @@ export function keyLayout(prefix: string) {
     leases: (keyId: string): string => `${base(keyId)}:leases`,
     /** The prefix and hash tag every key name of an API key starts with; scripts build names of that key's other runs and periods from it. */
     base,
+    /**
+     * String (JSON) of a relayed Responses API response (`ResponseRecord`), by response id, whichever key made it.
+     * Outside every key's tag (`response:` follows the prefix, where key names have `{`), tagged by the id itself.
+     */
+    response: (responseId: string): string => `${prefix}response:${hashTag(responseId)}`,
   };
 }
 

@@ -1,7 +1,22 @@
 // RedisStore: the Store contract on Redis, each multi-step update one Lua script, so many AgentWall instances act as one.
 import type { Cluster, Redis } from 'ioredis';
 import { type Store } from '@agentwall/core';
-import { DEFAULT_LEASE_MS, newAdmitId, utcDay, utcMonth, type AdmitRequest, type AdmitVerdict, type BlockedAttempt, type KeyUsage, type LeaseRef, type RunKey, type RunState, type SettleRequest, type SettleResult } from '@agentwall/core/store';
+import {
+  DEFAULT_LEASE_MS,
+  newAdmitId,
+  utcDay,
+  utcMonth,
+  type AdmitRequest,
+  type AdmitVerdict,
+  type BlockedAttempt,
+  type KeyUsage,
+  type LeaseRef,
+  type ResponseRecord,
+  type RunKey,
+  type RunState,
+  type SettleRequest,
+  type SettleResult,
+} from '@agentwall/core/store';
 import { watchConnection, type ConnectionWatch } from './connection.js';
 import { keyLayout, type KeyLayout, type RunKeys } from './key-layout.js';
 import { ADMIT_ARGC, ADMIT_ARGV } from './lua/admit.js';
@@ -238,6 +253,19 @@ export class RedisStore implements Store {
   async isRevoked(keyId: string): Promise<boolean> {
     await this.connection.usable();
     return (await this.client.exists(this.keys.revoked(keyId))) === 1;
+  }
+
+  /** One SET with PX: the record as JSON, expiring `ttlMs` from now on Redis's clock. */
+  async putResponse(record: ResponseRecord, ttlMs: number): Promise<void> {
+    await this.connection.usable();
+    await this.client.set(this.keys.response(record.responseId), JSON.stringify(record), 'PX', Math.max(1, Math.ceil(ttlMs)));
+  }
+
+  /** One GET. */
+  async getResponse(responseId: string): Promise<ResponseRecord | undefined> {
+    await this.connection.usable();
+    const raw = await this.client.get(this.keys.response(responseId));
+    return raw === null ? undefined : (JSON.parse(raw) as ResponseRecord);
   }
 
   /** Resolves when Redis answers PING; rejects otherwise (what `/health/ready` reports). */

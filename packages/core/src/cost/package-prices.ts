@@ -15,14 +15,18 @@ export interface PackageMatch {
   reresolve?: (at: Date) => ResolvedPrice | undefined;
 }
 
+/** OpenAI model names the package's provider detection misses (it finds them with the `openai` provider). */
+const OPENAI_UNDETECTED = /^text-embedding-/i;
+
 /** Longer names are never model names; refusing them keeps the package's regex matching off attacker-sized input. */
 const MAX_MODEL_NAME_LENGTH = 256;
 
 /**
  * Looks `model` up in the package's bundled price snapshot.
  *
- * Tries, in order: the provider hint, the package's own provider detection, then for `prefix/name` (OpenRouter
- * style) the prefix as provider and the bare name. Never touches the network: the package only fetches when
+ * Tries, in order: the provider hint, the package's own provider detection (helped for OpenAI's
+ * `text-embedding-*` models, which it does not detect), then for `prefix/name` (OpenRouter style) the prefix as
+ * provider and the bare name. Never touches the network: the package only fetches when
  * `updatePrices` is called, which this module never does.
  *
  * @param model - model name as sent on the wire, e.g. `"gpt-4o-mini-2024-07-18"`.
@@ -38,6 +42,8 @@ export function lookupPackagePrice(model: string, providerHint?: string, at: Dat
   const attempts: Array<[string, string | undefined]> = [];
   if (providerHint) attempts.push([name, providerHint]);
   attempts.push([name, undefined]);
+  // The package knows OpenAI's embedding models, but its provider detection does not claim their names.
+  if (OPENAI_UNDETECTED.test(name)) attempts.push([name, 'openai']);
   const slash = name.indexOf('/');
   if (slash > 0 && slash < name.length - 1) {
     const rest = name.slice(slash + 1);

@@ -10,6 +10,8 @@ export type {
   LeaseRef,
   LoopCheck,
   PeriodUsage,
+  ResponseCall,
+  ResponseRecord,
   RunKey,
   RunState,
   SettleRequest,
@@ -17,7 +19,7 @@ export type {
   StepRecord,
   Store,
 } from '../store/store.js';
-export { DEFAULT_LEASE_MS, RUN_LIMITS, SWEEP_LIMIT } from '../store/store.js';
+export { DEFAULT_LEASE_MS, RESPONSE_LIMITS, RUN_LIMITS, SWEEP_LIMIT } from '../store/store.js';
 export { newAdmitId } from '../store/admit-id.js';
 export { MemoryStore, type MemoryStoreOptions } from '../store/memory-store.js';
 export { utcDay, utcMonth } from '../store/periods.js';

@@ -7,6 +7,7 @@ import { isAbort, midStreamError, upstreamError } from '../forward/upstream-erro
 import type { GuardedCall } from '../guards/guard.js';
 import type { CoreRequest, CoreResponse } from '../http/types.js';
 import { SseRelay } from '../stream/sse-relay.js';
+import { settleRemembering } from './chain.js';
 import { objectShape } from './find-usage.js';
 import { runHeaders, spliceMetadata } from './metadata.js';
 import type { AdmittedStep, Outcome } from './step.js';
@@ -65,20 +66,29 @@ export async function forward(call: GuardedCall, step: AdmittedStep, req: CoreRe
   const status = res.statusCode;
   const ok = status >= 200 && status < 300;
   const outcome = step.outcome;
+  // Answers a later request may continue by id are remembered when their step settles (`pipeline/chain.ts`).
+  const chain = protocol.chain?.remembers(request) ? protocol.chain : undefined;
 
   if (request.stream && ok && String(res.headers['content-type'] ?? '').startsWith('text/event-stream')) {
     const scanner = cfg.dlpResponses ? cfg.dlp : undefined;
     const observer = protocol.streamObserver(request, { estimateTokens: estimateTextTokens, scanner });
     if (scanner) step.responseDlp = () => (observer as { maskedCounts?: Record<string, number> }).maskedCounts;
+    // The link is taken once: a stream cut after its final event is not remembered twice.
+    let linked = false;
+    const linkOnce = () => {
+      if (linked || !chain) return undefined;
+      linked = true;
+      return chain.streamLink(observer);
+    };
     let upstreamDone = 0;
     const relay = new SseRelay({
       observer,
       maxEventBytes: cfg.maxStreamEventBytes,
       onFinal: async () => {
         upstreamDone = performance.now();
-        const outcome: Outcome = { status: observer.failed === true ? 'error' : 'ok', httpStatus: status, usage: observer.usage, seenOutputTokens: observer.outputTokens, billable: true };
-        if (observer.partialUsage) outcome.partialUsage = observer.partialUsage;
-        const meta = await step.settle(outcome, upstreamDone);
+        const final: Outcome = { status: observer.failed === true ? 'error' : 'ok', httpStatus: status, usage: observer.usage, seenOutputTokens: observer.outputTokens, billable: true };
+        if (observer.partialUsage) final.partialUsage = observer.partialUsage;
+        const meta = chain ? await settleRemembering(step, call, cfg, final, upstreamDone, linkOnce()) : await step.settle(final, upstreamDone);
         return `: agentwall ${JSON.stringify(meta)}\n\n`;
       },
     });
@@ -87,9 +97,10 @@ export async function forward(call: GuardedCall, step: AdmittedStep, req: CoreRe
     const upstreamBody = res.body;
     const cut = (err?: Error): void => {
       const aborted = req.signal.aborted || err === undefined || isAbort(err);
-      const outcome: Outcome = { status: aborted ? 'aborted' : 'error', httpStatus: status, usage: observer.usage, seenOutputTokens: observer.outputTokens, billable: true };
-      if (observer.partialUsage) outcome.partialUsage = observer.partialUsage;
-      void step.settle(outcome, upstreamDone || performance.now());
+      const cutOutcome: Outcome = { status: aborted ? 'aborted' : 'error', httpStatus: status, usage: observer.usage, seenOutputTokens: observer.outputTokens, billable: true };
+      if (observer.partialUsage) cutOutcome.partialUsage = observer.partialUsage;
+      const done = upstreamDone || performance.now();
+      void (chain ? settleRemembering(step, call, cfg, cutOutcome, done, linkOnce()) : step.settle(cutOutcome, done));
     };
     upstreamBody.once('error', (err) => {
       cut(err);
@@ -144,7 +155,10 @@ export async function forward(call: GuardedCall, step: AdmittedStep, req: CoreRe
     return answer;
   };
   const seen = shape.isObject ? protocol.answerUsage(raw, parseAnswer) : { usage: undefined, outputTokens: 0 };
-  const meta = await step.settle({ status: 'ok', httpStatus: status, usage: seen.usage, seenOutputTokens: seen.outputTokens, billable: true }, upstreamDone);
+  const answered: Outcome = { status: 'ok', httpStatus: status, usage: seen.usage, seenOutputTokens: seen.outputTokens, billable: true };
+  const parsedAnswer = chain ? parseAnswer() : undefined;
+  const link = chain && parsedAnswer ? chain.answerLink(parsedAnswer) : undefined;
+  const meta = link ? await settleRemembering(step, call, cfg, answered, upstreamDone, link) : await step.settle(answered, upstreamDone);
   outHeaders['x-agentwall-cost-usd'] = meta.cost_usd.toFixed(6);
   outHeaders['x-agentwall-run-cost-usd'] = meta.run_cost_usd.toFixed(6);
   const toMask = cfg.dlpResponses && cfg.dlp && protocol.maskAnswer ? parseAnswer() : undefined;

@@ -12,6 +12,7 @@ import type { KeyPolicy } from '../policy/key-policy.js';
 import type { Protocol, ProtocolRequest } from '../protocols/protocol.js';
 import { readRunInput } from '../runs/run-input.js';
 import type { AdmitRequest, AdmitVerdict, RunKey } from '../store/store.js';
+import { joinChain } from './chain.js';
 import { forward } from './forward.js';
 import { runHeaders } from './metadata.js';
 import { AdmittedStep, type Admission } from './step.js';
@@ -89,8 +90,14 @@ async function admitAndForward<R extends ProtocolRequest>(
   const kind = protocol.upstreamKind ?? 'openai';
   if (!cfg.upstreams.speaks(kind)) throw notServed(kind, req.path);
   const parsed = await readJsonBody(req.body, cfg.maxBodyBytes, req.headers['content-length']);
-  const request = protocol.parse(parsed);
+  let request = protocol.parse(parsed);
   const runInput = readRunInput(req.headers, request.body);
+  if (protocol.chain) {
+    // A continuation (`previous_response_id`) joins its parent's run, unless the client names a run of its own.
+    const joined = await joinChain(protocol.chain, request, identity.keyId, cfg, req.path);
+    request = joined.request;
+    if (joined.parent && runInput.generated) runInput.runId = joined.parent.runId;
+  }
   const run: RunKey = { keyId: identity.keyId, runId: runInput.runId };
   const policy = cfg.policies.of(identity);
   // Objects on this path are built field by field: in V8, `{ ...a, b }` and trailing conditional

@@ -4,6 +4,7 @@ import type { DlpScanner, DlpTextResult } from '../dlp/index.js';
 import type { ErrorFormat } from '../errors.js';
 import type { LoopView } from '../loop/view.js';
 import type { UpstreamKind } from '../options.js';
+import type { ResponseCall, ResponseRecord } from '../store/store.js';
 import type { StreamObserver } from '../stream/sse-relay.js';
 
 /** Scans one text for secrets; the DLP scanner's `scanText`. */
@@ -42,6 +43,37 @@ export interface StreamObserverOptions {
   estimateTokens: (text: string) => number;
   /** Set when answers are DLP-masked (`dlp.responses`): the observer masks text deltas as they pass. */
   scanner?: DlpScanner | undefined;
+}
+
+/** What a protocol reads of one answer for {@link ProtocolChain}: the response's id, its calls, its reply's digest. */
+export interface ChainLink {
+  responseId: string;
+  /** Function calls of the output, in order, bounded as `RESPONSE_LIMITS` says. */
+  calls: ResponseCall[];
+  /** sha256 (32 hex chars) of the visible output text, `''` when none. */
+  outputDigest: string;
+}
+
+/**
+ * Server-side conversation state, for a protocol whose requests can continue an earlier answer by its id (the
+ * Responses API's `previous_response_id`). The pipeline (`pipeline/chain.ts`) looks the parent up in the store,
+ * refuses another key's, joins the parent's run when the client names none, hands the parent to the protocol
+ * (its calls for the loop view, its tokens for the reservation), and remembers each answer it relayed.
+ *
+ * @example
+ * const protocol: Protocol<MyCall> = { ..., chain: { parentId: (r) => r.body.previous_response_id ?? undefined, ... } };
+ */
+export interface ProtocolChain<R extends ProtocolRequest> {
+  /** The id of the earlier answer this request continues; undefined when it continues none. */
+  parentId(request: R): string | undefined;
+  /** The request with what AgentWall remembers of its parent attached; `mask` must keep it. Never mutates. */
+  withParent(request: R, parent: ResponseRecord): R;
+  /** True when the upstream keeps this request's answer (so it can be continued or read later): then it is remembered. */
+  remembers(request: R): boolean;
+  /** The link of a successful JSON answer; undefined when it names no id. */
+  answerLink(answer: Record<string, unknown>): ChainLink | undefined;
+  /** The link of a stream, from the observer `streamObserver` made, with what it saw (the stream may have been cut). */
+  streamLink(observer: StreamObserver): ChainLink | undefined;
 }
 
 /**
@@ -94,4 +126,6 @@ export interface Protocol<R extends ProtocolRequest = ProtocolRequest> {
   maskAnswer?(answer: Record<string, unknown>, scan: TextScanner): { answer: Record<string, unknown>; changed: boolean; counts: Record<string, number> };
   /** A fresh observer for one streamed answer: usage, text seen, which event ends the stream. */
   streamObserver(request: R, options: StreamObserverOptions): StreamObserver;
+  /** Answers that later requests continue by id (see {@link ProtocolChain}); absent: every request stands alone. */
+  readonly chain?: ProtocolChain<R>;
 }

@@ -2,7 +2,7 @@
 import type { Logger } from '../options.js';
 import { newAdmitId } from './admit-id.js';
 import { Deadlines, MONOTONIC, StoreTimeoutError } from './deadline.js';
-import type { AdmitRequest, AdmitVerdict, BlockedAttempt, KeyUsage, LeaseRef, RunKey, RunState, SettleRequest, SettleResult, Store } from './store.js';
+import type { AdmitRequest, AdmitVerdict, BlockedAttempt, KeyUsage, LeaseRef, ResponseRecord, RunKey, RunState, SettleRequest, SettleResult, Store } from './store.js';
 
 export { StoreTimeoutError } from './deadline.js';
 
@@ -149,6 +149,14 @@ export class GuardedStore implements Store {
 
   isRevoked(keyId: string): Promise<boolean> {
     return this.deadlines.within(this.inner.isRevoked(keyId), 'isRevoked');
+  }
+
+  putResponse(record: ResponseRecord, ttlMs: number): Promise<void> {
+    return this.deadlines.within(this.inner.putResponse(record, ttlMs), 'putResponse');
+  }
+
+  getResponse(responseId: string): Promise<ResponseRecord | undefined> {
+    return this.deadlines.within(this.inner.getResponse(responseId), 'getResponse');
   }
 
   ping(): Promise<void> {

@@ -10,6 +10,7 @@ import type {
   LeaseRef,
   PeriodUsage,
   RunKey,
+  ResponseRecord,
   RunState,
   SettleRequest,
   SettleResult,
@@ -44,6 +45,8 @@ export interface MemoryStoreOptions {
   maxRuns?: number | undefined;
   /** Most key-period usage counters kept (two per active key). Default: 100,000. */
   maxUsageEntries?: number | undefined;
+  /** Most relayed Responses API responses remembered (for `previous_response_id` chains). Default: 100,000. */
+  maxResponses?: number | undefined;
   /** Clock for TTL checks and lease expiry, for tests. Default: `performance`. */
   perf?: { now(): number } | undefined;
 }
@@ -66,6 +69,7 @@ export class MemoryStore implements Store {
    */
   private readonly leases = new Map<string, Map<string, Lease>>();
   private readonly clock: { now(): number };
+  private readonly responses: LRUCache<string, ResponseRecord>;
   readonly checksRevocationInAdmit = true;
 
   constructor(options: MemoryStoreOptions = {}) {
@@ -78,6 +82,10 @@ export class MemoryStore implements Store {
     this.runs = new LRUCache<string, RunEntry>({ max, ttlAutopurge: false, ...clock });
     // A month counter must outlive its month; a day counter is read only on its day.
     this.usage = new LRUCache<string, PeriodUsage>({ max: options.maxUsageEntries ?? 100_000, ttl: 32 * 24 * 3600 * 1000, ...clock });
+    const maxResponses = options.maxResponses ?? 100_000;
+    if (!Number.isInteger(maxResponses) || maxResponses < 1) throw new TypeError('MemoryStore: `maxResponses` must be a positive integer');
+    // Bounded by count and by size: a record's calls are bounded (RESPONSE_LIMITS), and together they stay under 64 Mi characters.
+    this.responses = new LRUCache<string, ResponseRecord>({ max: maxResponses, maxSize: RESPONSE_CHARS, sizeCalculation: recordChars, ttlAutopurge: false, ...clock });
   }
 
   private static id(run: RunKey): string {
@@ -350,18 +358,39 @@ export class MemoryStore implements Store {
     return this.revoked.has(keyId);
   }
 
+  async putResponse(record: ResponseRecord, ttlMs: number): Promise<void> {
+    // A copy: the caller's object is not ours to keep.
+    this.responses.set(record.responseId, structuredClone(record), { ttl: ttlMs });
+  }
+
+  async getResponse(responseId: string): Promise<ResponseRecord | undefined> {
+    const record = this.responses.get(responseId);
+    return record ? structuredClone(record) : undefined;
+  }
+
   async ping(): Promise<void> {}
 
   async close(): Promise<void> {
     this.runs.clear();
     this.usage.clear();
     this.leases.clear();
+    this.responses.clear();
   }
 
   /** Number of runs held now (for tests and the memory check). */
   get size(): number {
     return this.runs.size;
   }
+}
+
+/** Total characters of remembered responses a MemoryStore holds at most. */
+const RESPONSE_CHARS = 64 * 1024 * 1024;
+
+/** A record's size for the cache's bound: its strings' lengths plus a little per field. */
+function recordChars(r: ResponseRecord): number {
+  let n = 64 + r.responseId.length + r.keyId.length + r.runId.length + r.model.length + r.outputDigest.length;
+  for (const c of r.calls) n += 16 + c.callId.length + c.name.length + c.arguments.length;
+  return n;
 }
 
 function pushBlocked(state: RunState, attempt: BlockedAttempt): void {

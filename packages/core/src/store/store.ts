@@ -190,6 +190,50 @@ export interface LeaseRef {
   reservation: { micros: number; day: string; month: string };
 }
 
+// ---- Responses API chains (`previous_response_id`): what AgentWall remembers per relayed response. ----
+
+/**
+ * One function call in a relayed response's output, as the loop detector compares it.
+ *
+ * @example
+ * const call: ResponseCall = { callId: 'call_1', name: 'get_weather', arguments: '{"city":"Paris"}' };
+ */
+export interface ResponseCall {
+  callId: string;
+  name: string;
+  /** Canonical JSON (key-sorted), or `sha256:<hex>` of it when long (see `RESPONSE_LIMITS.argumentChars`). */
+  arguments: string;
+}
+
+/**
+ * What AgentWall remembers of a response it relayed, so that a request continuing it (`previous_response_id`)
+ * joins its run, is fingerprinted with the calls it answers, and reserves for the context the upstream bills,
+ * and so that the response is read, deleted or cancelled only through the key that created it.
+ *
+ * @example
+ * const r: ResponseRecord = { responseId: 'resp_1', keyId: 'agent-a', runId: 'task-42', model: 'gpt-4o-mini', calls: [], outputDigest: '', inputTokens: 120, outputTokens: 30 };
+ */
+export interface ResponseRecord {
+  /** The response's id as the upstream named it. */
+  responseId: string;
+  /** The key that created it: no other key reads it, continues it or deletes it. */
+  keyId: string;
+  /** The run it was a step of. */
+  runId: string;
+  /** The model asked for: routes the response's other calls (GET, DELETE, ...) to the upstream that made it. */
+  model: string;
+  /** Function calls of its output, in order (at most `RESPONSE_LIMITS.calls`). */
+  calls: ResponseCall[];
+  /** sha256 (32 hex chars) of its visible output text, `''` when it had none: a stand-in for its reply. */
+  outputDigest: string;
+  /** Its input tokens (the whole chain's context, as billed) and output tokens. */
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** Bounds on a {@link ResponseRecord}, so that one response with huge tool calls cannot grow the store. */
+export const RESPONSE_LIMITS = { calls: 128, argumentChars: 1024, nameChars: 256 } as const;
+
 /** Bounds on what a run keeps, so one busy run cannot grow without limit. */
 export const RUN_LIMITS = { stepRecords: 200, blocked: 50 } as const;
 
@@ -273,6 +317,14 @@ export interface Store {
   revokeKey(keyId: string): Promise<void>;
   /** True when the key was revoked. */
   isRevoked(keyId: string): Promise<boolean>;
+  /**
+   * Remembers a response AgentWall relayed for `ttlMs` (a run's lifetime), replacing an earlier record of the
+   * same id: the upstream's newest response under an id is the one that exists. A single write, atomic by itself;
+   * it is made after the response's step settled.
+   */
+  putResponse(record: ResponseRecord, ttlMs: number): Promise<void>;
+  /** The record of a response id, whichever key relayed it (the caller compares `keyId`); undefined when unknown or expired. */
+  getResponse(responseId: string): Promise<ResponseRecord | undefined>;
   /** Resolves when the store is reachable; rejects otherwise. */
   ping(): Promise<void>;
   /** Releases connections and timers. */

@@ -12,9 +12,9 @@ export interface SseEvent {
 /**
  * What an observer decides about an event: `undefined` relays it, `'drop'` leaves it out, `'final'` marks the
  * event that ends the stream (AgentWall's comment is written just before it), `{ replace }` writes other bytes
- * in its place (only rewritten events are re-encoded).
+ * in its place (only rewritten events are re-encoded), `{ replace, final: true }` both (a final event rewritten).
  */
-export type EventVerdict = undefined | 'drop' | 'final' | { replace: string };
+export type EventVerdict = undefined | 'drop' | 'final' | { replace: string; final?: boolean };
 
 /**
  * A protocol's view of one stream: it sees each whole event and keeps what it learns (usage, text seen).
@@ -182,6 +182,10 @@ export class SseRelay extends Transform {
         this.finish(end < chunk.length ? Buffer.concat([raw, chunk.subarray(end)]) : raw, callback);
         return;
       }
+      if (verdict !== 'drop' && verdict.final === true) {
+        this.finish(Buffer.concat([Buffer.from(verdict.replace), chunk.subarray(end)]), callback);
+        return;
+      }
       if (verdict !== 'drop') this.push(verdict.replace);
       start = end;
       emitFrom = end;
@@ -233,6 +237,7 @@ export class SseRelay extends Transform {
       if (event !== undefined) this.observation.events += 1;
       const verdict = event === undefined ? undefined : this.observer.event(event);
       if (verdict === 'final') return this.finish(raw, callback);
+      if (verdict !== undefined && verdict !== 'drop' && verdict.final === true) return this.finish(Buffer.from(verdict.replace), callback);
       if (verdict === undefined) this.push(raw);
       else if (verdict !== 'drop') this.push(verdict.replace);
     }

@@ -1,7 +1,7 @@
 // The store contract suite: every Store implementation must pass it (MemoryStore, RedisStore, a store of your own).
 import { fingerprintView } from '../loop/view.js';
 import { chatLoopView } from '../protocols/openai-chat/loop-view.js';
-import type { AdmitRequest, AdmitVerdict, LoopCheck, RunKey, StepRecord, Store } from '../store/store.js';
+import type { AdmitRequest, AdmitVerdict, LoopCheck, ResponseRecord, RunKey, StepRecord, Store } from '../store/store.js';
 import { DEFAULT_LOOP_PARAMS } from '../loop/index.js';
 import { RUN_LIMITS, SWEEP_LIMIT } from '../store/store.js';
 
@@ -383,6 +383,48 @@ export function storeContract(name: string, make: () => Promise<Store>, teardown
       expect(await store.settle({ run: r, admitId, now: 2, ttlMs: TTL, record: record(1, 40), reservation })).toStrictEqual({ runCostMicros: 40, steps: 0 });
       expect(await store.getRun(r)).toMatchObject({ costMicros: 40, reservedMicros: 0, stepRecords: [{ step: 1 }] });
       expect(await store.getUsage(r.keyId, '2026-11-24', '2026-11')).toEqual({ daily: { spentMicros: 40, reservedMicros: 0 }, monthly: { spentMicros: 40, reservedMicros: 0 } });
+    });
+
+    // ---- Responses API chains: remembered responses (putResponse / getResponse) ----
+
+    const response = (extra: Partial<ResponseRecord> = {}): ResponseRecord => ({
+      responseId: `resp_${process.pid}_${Date.now()}_${++n}`,
+      keyId: 'k-responses',
+      runId: 'r-responses',
+      model: 'gpt-4o-mini',
+      calls: [{ callId: 'call_1', name: 'get_weather', arguments: '{"city":"Paris"}' }],
+      outputDigest: '0123456789abcdef0123456789abcdef',
+      inputTokens: 120,
+      outputTokens: 30,
+      ...extra,
+    });
+
+    it('remembers a relayed response by its id, whichever key made it, and knows nothing of other ids', async () => {
+      const r = response();
+      await store.putResponse(r, TTL);
+      expect(await store.getResponse(r.responseId)).toEqual(r);
+      expect(await store.getResponse(`${r.responseId}-other`)).toBeUndefined();
+    });
+
+    it('replaces the record of an id written again, and hands out copies', async () => {
+      const r = response();
+      await store.putResponse(r, TTL);
+      const again = { ...r, keyId: 'k-other', runId: 'r-other', calls: [], outputDigest: '' };
+      await store.putResponse(again, TTL);
+      expect(await store.getResponse(r.responseId)).toEqual(again);
+      // Neither the object written nor one read is the stored record.
+      const kept = response();
+      await store.putResponse(kept, TTL);
+      kept.calls.length = 0;
+      (await store.getResponse(kept.responseId))!.calls.push({ callId: 'x', name: 'x', arguments: '' });
+      expect((await store.getResponse(kept.responseId))?.calls).toEqual([{ callId: 'call_1', name: 'get_weather', arguments: '{"city":"Paris"}' }]);
+    });
+
+    it('forgets a remembered response after its ttl', async () => {
+      const r = response();
+      await store.putResponse(r, 30);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect(await store.getResponse(r.responseId)).toBeUndefined();
     });
 
     it('answers ping', async () => {

@@ -171,3 +171,14 @@ describe('createPriceBook: bounded cache', () => {
     expect(() => createPriceBook({ maxEntries: 0 })).toThrow(RangeError);
   });
 });
+
+describe('createPriceBook: embedding models', () => {
+  it("prices OpenAI's embedding models from the package although its provider detection misses them, input only", () => {
+    const warn = jest.fn();
+    const b = createPriceBook({ onUnknownModel: warn });
+    expect(b.price('text-embedding-3-small')).toMatchObject({ inputPerMTok: 0.02, outputPerMTok: 0, known: true, source: 'package', matched: 'openai/text-embedding-3-small' });
+    expect(b.price('text-embedding-3-large').inputPerMTok).toBe(0.13);
+    expect(b.price('text-embedding-ada-002').inputPerMTok).toBe(0.1);
+    expect(warn).not.toHaveBeenCalled();
+  });
+});

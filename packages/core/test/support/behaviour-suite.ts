@@ -20,7 +20,7 @@ function downStore(): Store {
   const fail = async () => {
     throw new Error('connection refused');
   };
-  return { admit: fail, cancelAdmit: fail, renewLease: fail, recordBlocked: fail, settle: fail, getRun: fail, getUsage: fail, killRun: fail, revokeKey: fail, isRevoked: fail, ping: fail, close: async () => {} };
+  return { admit: fail, cancelAdmit: fail, renewLease: fail, recordBlocked: fail, settle: fail, getRun: fail, getUsage: fail, killRun: fail, revokeKey: fail, isRevoked: fail, putResponse: fail, getResponse: fail, ping: fail, close: async () => {} };
 }
 
 export function behaviourSuite(factory: AppFactory): void {
@@ -467,10 +467,25 @@ export function behaviourSuite(factory: AppFactory): void {
         const res = await request(mounted.server).post('/llm/v1/chat/completions').set('Authorization', `Bearer ${KEY_A}`).send(chat('hi'));
         expect(res.status).toBe(200);
         expect((await request(mounted.server).get('/llm/health')).body).toEqual({ status: 'ok' });
-        const host = await request(mounted.server).get('/llm/v1/embeddings');
+        // /v1/embeddings is AgentWall's (POST) since issue 15: another method is a 405, no longer the host app's 404.
+        const wrongMethod = await request(mounted.server).get('/llm/v1/embeddings');
+        expect(wrongMethod.status).toBe(405);
+        expect(wrongMethod.headers['allow']).toBe('POST');
+        // An unknown /v1 route is a JSON 404 naming the path, not the host app's page.
+        const unknown = await request(mounted.server).get('/llm/v1/no-such-route');
+        expect(unknown.status).toBe(404);
+        expect(unknown.body.error).toMatchObject({ type: 'not_found', path: '/v1/no-such-route' });
+        const host = await request(mounted.server).get('/llm/elsewhere');
         expect(host.status).toBe(404);
         expect(host.body).toEqual({ host: 'not found' });
         expect((await request(mounted.server).get('/hello')).text).toBe('host says hello');
+      });
+
+      it('hands unknown /v1 routes to the host app when told to (passUnknownV1Routes)', async () => {
+        const passing = await make({ passUnknownV1Routes: true }, { mount: '/llm' });
+        const host = await request(passing.server).get('/llm/v1/no-such-route');
+        expect(host.status).toBe(404);
+        expect(host.body).toEqual({ host: 'not found' });
       });
 
       it('reuses a body the host already parsed', async () => {

@@ -69,8 +69,11 @@ export function inMemory(options: AgentWallOptions, internals: AgentWallInternal
   return {
     aw,
     calls,
-    /** Answers requests to `path` (below the origin, e.g. `/v1/chat/completions`) with `reply`, `times` times (default: always). */
-    upstream(path: string, reply: UpstreamReply | ((call: UpstreamCall) => UpstreamReply), times?: number): void {
+    /**
+     * Answers requests to `path` (below the origin, e.g. `/v1/chat/completions`; or a test of the path with its
+     * query) with `reply`, `times` times (default: always).
+     */
+    upstream(path: string | ((path: string) => boolean), reply: UpstreamReply | ((call: UpstreamCall) => UpstreamReply), times?: number): void {
       const scope = pool.intercept({ path, method: () => true }).reply((opts) => {
         const text = typeof opts.body === 'string' ? opts.body : opts.body ? Buffer.from(opts.body as Uint8Array).toString('utf8') : '';
         const call: UpstreamCall = { path: opts.path, method: opts.method, headers: headersOf(opts.headers), body: text ? (JSON.parse(text) as Record<string, unknown>) : undefined };

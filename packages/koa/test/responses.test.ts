@@ -1,0 +1,5 @@
+// The Responses API, embeddings and models/{id} through the koa adapter.
+import { responsesSuite } from '../../core/test/support/responses-suite.js';
+import { factories } from './factories.js';
+
+for (const f of factories) responsesSuite(f);
