@@ -7,7 +7,7 @@ const openai = createOpenAI({
   headers: { 'X-AgentWall-Run-ID': `ticket-${Date.now()}` }, // one run per task
 });
 // maxRetries: 0, since the AI SDK retries every 429 and ignores x-should-retry.
-const ask = (prompt: string) => generateText({ model: openai.chat('gpt-4o-mini'), prompt, maxRetries: 0 });
+const ask = (prompt: string) => generateText({ model: openai('gpt-4o-mini'), prompt, maxRetries: 0 }); // the Responses API
 
 console.log((await ask('Plan the migration')).text);
 try {

@@ -7,7 +7,7 @@ import { repoRoot, startServer, type ServerProcess } from '../../clients/test/se
 
 const KEY = 'aw-recipe-test-key';
 const RECIPES_DIR = path.join(repoRoot, 'examples', 'recipes', 'recipes');
-const RECIPES = ['openai-node.ts', 'openai-python.py', 'langchain-js.ts', 'vercel-ai-sdk.ts'];
+const RECIPES = ['openai-node.ts', 'openai-python.py', 'openai-agents.ts', 'langchain-js.ts', 'vercel-ai-sdk.ts', 'anthropic-sdk.ts'];
 
 /** Why the Python recipe's client cannot run here, or undefined when it can. */
 function pythonUnavailable(): string | undefined {
@@ -22,7 +22,7 @@ function run(file: string, baseURL: string): Promise<{ code: number | null; out:
   return new Promise((resolve) => {
     const child = spawn(command[0] as string, command[1] as string[], {
       cwd: path.join(repoRoot, 'examples', 'recipes'),
-      env: { ...process.env, AGENTWALL_BASE_URL: baseURL, AGENTWALL_API_KEY: KEY, OPENAI_API_KEY: '' },
+      env: { ...process.env, AGENTWALL_BASE_URL: baseURL, AGENTWALL_ORIGIN: baseURL.replace(/\/v1$/, ''), AGENTWALL_API_KEY: KEY, OPENAI_API_KEY: '', ANTHROPIC_API_KEY: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
