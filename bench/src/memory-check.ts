@@ -1,7 +1,7 @@
 // Store-level memory check: a million distinct runs through the default MemoryStore must leave the heap flat past its bound.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_LOOP_PARAMS, fingerprintRequest, MemoryStore, type AdmitRequest, type StepRecord } from '@agentwall/express';
+import { DEFAULT_LOOP_PARAMS, chatLoopView, fingerprintView, MemoryStore, type AdmitRequest, type StepRecord } from '@agentwall/express';
 import { readConfig } from './config.js';
 
 const TOTAL_RUNS = 1_000_000;
@@ -44,7 +44,7 @@ const PASSES: Pass[] = [
       maxSteps: 0,
       dlp: {},
       loop: {
-        fingerprint: fingerprintRequest({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: `Plan step ${i} of the migration` }] }),
+        fingerprint: fingerprintView(chatLoopView({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: `Plan step ${i} of the migration` }] })),
         params: DEFAULT_LOOP_PARAMS,
         mode: 'block',
       },

@@ -28,16 +28,22 @@ export type { AgentWallMetadata } from './pipeline/metadata.js';
 export {
   DEFAULT_LOOP_PARAMS,
   detectLoop,
-  fingerprintRequest,
+  fingerprintView,
   hammingHex64,
   similarityToDistance,
   type LoopDecision,
   type LoopFinding,
   type LoopParams,
   type LoopType,
+  type LoopCall,
+  type LoopContent,
+  type LoopMessage,
+  type LoopView,
   type StepFingerprint,
+  type StepKind,
   type WindowEntry,
 } from './loop/index.js';
+export { chatLoopView } from './protocols/openai-chat/loop-view.js';
 export { createDlpScanner, DEFAULT_DLP_ACTIONS, type DlpAction, type DlpConfig, type DlpCustomPattern, type DlpKind, type DlpScanner } from './dlp/index.js';
 export { createPriceBook, type ModelPrice, type PriceBook, type ResolvedPrice } from './cost/index.js';
 export { utcDay, utcMonth } from './store/periods.js';

@@ -1,5 +1,5 @@
 // Admits from two stores on two connections, interleaved: still atomic (step numbers, budgets, loop checks).
-import { DEFAULT_LOOP_PARAMS, fingerprintRequest, type AdmitRequest, type LoopCheck } from '@agentwall/core';
+import { DEFAULT_LOOP_PARAMS, chatLoopView, fingerprintView, type AdmitRequest, type LoopCheck } from '@agentwall/core';
 import { RedisStore } from '@agentwall/redis';
 import { REDIS_URL, deletePrefix, describeWithRedis, quiet, uniquePrefix } from './redis-available.js';
 
@@ -42,7 +42,7 @@ describeWithRedis('RedisStore: two stores, one Redis', () => {
 
   it('lets one of many identical simultaneous requests through, on either store', async () => {
     const r = run();
-    const loop: LoopCheck = { mode: 'block', params: { ...DEFAULT_LOOP_PARAMS }, fingerprint: fingerprintRequest({ model: 'm', messages: [{ role: 'user', content: 'same' }] }) };
+    const loop: LoopCheck = { mode: 'block', params: { ...DEFAULT_LOOP_PARAMS }, fingerprint: fingerprintView(chatLoopView({ model: 'm', messages: [{ role: 'user', content: 'same' }] })) };
     const verdicts = await spread(40, () => ({ run: r, now: 1, ttlMs: TTL, maxSteps: 0, loop }));
     expect(verdicts.filter((v) => v.admitted)).toHaveLength(1);
     expect((await b.getRun(r))?.blockedCount).toBe(39);

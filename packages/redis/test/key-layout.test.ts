@@ -1,6 +1,6 @@
 // The key layout: the prefix on every key, one Cluster slot per API key, expiry on run and usage keys, none on revocations.
 import { Redis } from 'ioredis';
-import { DEFAULT_LOOP_PARAMS, fingerprintRequest, type RunKey } from '@agentwall/core';
+import { DEFAULT_LOOP_PARAMS, chatLoopView, fingerprintView, type RunKey } from '@agentwall/core';
 import { RedisStore, hashTag, keyLayout } from '@agentwall/redis';
 import { crc16, keySlot } from './key-slot.js';
 import { REDIS_URL, deletePrefix, describeWithRedis, quiet, uniquePrefix } from './redis-available.js';
@@ -68,7 +68,7 @@ describeWithRedis('RedisStore key layout in Redis', () => {
   }
 
   async function exercise(store: RedisStore, run: RunKey): Promise<void> {
-    const fingerprint = fingerprintRequest({ model: 'm', messages: [{ role: 'user', content: `hello ${run.runId}` }] });
+    const fingerprint = fingerprintView(chatLoopView({ model: 'm', messages: [{ role: 'user', content: `hello ${run.runId}` }] }));
     await store.admit({
       run,
       now: Date.UTC(2026, 10, 24, 12),
@@ -129,7 +129,7 @@ describeWithRedis('RedisStore key layout in Redis', () => {
   // that every key a script does write still gets the run's expiry, on a new run and on a known one.
   describe('expiry of each key a script writes', () => {
     const TTL = 60_000;
-    const loopCheck = (content: string) => ({ mode: 'block' as const, params: { ...DEFAULT_LOOP_PARAMS }, fingerprint: fingerprintRequest({ model: 'm', messages: [{ role: 'user', content }] }) });
+    const loopCheck = (content: string) => ({ mode: 'block' as const, params: { ...DEFAULT_LOOP_PARAMS }, fingerprint: fingerprintView(chatLoopView({ model: 'm', messages: [{ role: 'user', content }] })) });
     const record = (step: number, status: 'ok' | 'error' = 'ok') => ({ step, model: 'm', status, stream: false, costMicros: 1, estimated: false, latencyMs: 1, at: 1 });
     let n = 0;
     const fresh = (): RunKey => ({ keyId: 'expiry', runId: `r${++n}` });

@@ -1,7 +1,6 @@
 // RedisStore and MemoryStore fed the same random operations: every verdict, run and usage figure must be equal.
 import {
   DEFAULT_LOOP_PARAMS,
-  fingerprintRequest,
   MemoryStore,
   utcDay,
   utcMonth,
@@ -12,7 +11,7 @@ import {
   type Store,
 } from '@agentwall/core';
 import { RedisStore } from '@agentwall/redis';
-import { asst, calls, req, result, user } from '../../core/test/loop/helpers.js';
+import { asst, calls, fingerprintChat, req, result, user } from '../../core/test/loop/helpers.js';
 import { REDIS_URL, deletePrefix, describeWithRedis, quiet, uniquePrefix } from './redis-available.js';
 import { prng } from '../../core/test/support/prng.js';
 
@@ -57,7 +56,7 @@ describeWithRedis('RedisStore behaves as MemoryStore', () => {
         const r = rnd();
         if (r < 0.75) {
           const mode = rnd() < 0.04 ? 'kill' : pick(['block', 'warn'] as const);
-          const loop: LoopCheck | undefined = rnd() < 0.9 ? { mode, params: { ...DEFAULT_LOOP_PARAMS }, fingerprint: fingerprintRequest(pick(BODIES)) } : undefined;
+          const loop: LoopCheck | undefined = rnd() < 0.9 ? { mode, params: { ...DEFAULT_LOOP_PARAMS }, fingerprint: fingerprintChat(pick(BODIES)) } : undefined;
           const day = pick(days);
           const request: AdmitRequest = {
             run,

@@ -13,7 +13,8 @@ import { isAbort, upstreamError } from '../forward/upstream-errors.js';
 import { globToRegExp } from '../forward/upstreams.js';
 import { readJsonBody } from '../http/body.js';
 import type { CoreRequest, CoreResponse } from '../http/types.js';
-import { fingerprintRequest, type LoopFinding } from '../loop/index.js';
+import { fingerprintView, type LoopFinding } from '../loop/index.js';
+import { chatLoopView } from '../protocols/openai-chat/loop-view.js';
 import { readRunInput } from '../runs/run-input.js';
 import { SseRelay } from '../stream/sse-relay.js';
 import { utcDay, utcMonth } from '../store/periods.js';
@@ -157,7 +158,7 @@ async function chatCompletion(req: CoreRequest, identity: KeyIdentity, cfg: Agen
   if (cfg.options.maxRunDurationMs !== undefined) admitRequest.maxDurationMs = cfg.options.maxRunDurationMs;
   if (budget) admitRequest.budget = budget;
   if (cfg.dlp) admitRequest.dlp = dlpCounts;
-  if (loopSettings) admitRequest.loop = { mode: loopSettings.mode, params: loopSettings.params, fingerprint: fingerprintRequest(body) };
+  if (loopSettings) admitRequest.loop = { mode: loopSettings.mode, params: loopSettings.params, fingerprint: fingerprintView(chatLoopView(body)) };
   if (runInput.agentId !== undefined) admitRequest.agentId = runInput.agentId;
   if (runInput.metadata !== undefined) admitRequest.metadata = runInput.metadata;
   const checksRevocation = revocation?.pending === true;

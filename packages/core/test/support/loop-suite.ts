@@ -51,12 +51,13 @@ export function loopSuite(factory: AppFactory): void {
       expect(res.body.error).toMatchObject({ loop_type: 'normalized_repeat', matched_step: 1 });
     });
 
-    it('3. blocks a cycle A, B, A at the 3rd request', async () => {
+    it('3. blocks a cycle A, B, A, B at the 4th request; A, B, A passes', async () => {
       expect((await send('cycle', [user('Check the build status')])).status).toBe(200);
       expect((await send('cycle', [user('Open the deployment log')])).status).toBe(200);
-      const res = await send('cycle', [user('Check the build status')]);
+      expect((await send('cycle', [user('Check the build status')])).status).toBe(200);
+      const res = await send('cycle', [user('Open the deployment log')]);
       expect(res.status).toBe(429);
-      expect(res.body.error).toMatchObject({ loop_type: 'cycle', matched_step: 1, step: 3, steps: 2 });
+      expect(res.body.error).toMatchObject({ loop_type: 'cycle', matched_step: 2, step: 4, steps: 3, repeats: 2 });
     });
 
     it("4. never blocks a growing conversation (the guide's Step 1 then Step 2)", async () => {

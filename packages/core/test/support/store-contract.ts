@@ -1,6 +1,6 @@
 // The store contract suite: every Store implementation must pass it (MemoryStore here, RedisStore in its package).
 import type { LoopCheck, RunKey, Store, StepRecord } from '@agentwall/core';
-import { DEFAULT_LOOP_PARAMS, RUN_LIMITS, fingerprintRequest } from '@agentwall/core';
+import { DEFAULT_LOOP_PARAMS, RUN_LIMITS, chatLoopView, fingerprintView } from '@agentwall/core';
 
 const TTL = 60_000;
 
@@ -9,7 +9,7 @@ function record(step: number, costMicros = 0, status: StepRecord['status'] = 'ok
 }
 
 function loop(content: string, mode: LoopCheck['mode'] = 'block'): LoopCheck {
-  return { mode, params: { ...DEFAULT_LOOP_PARAMS }, fingerprint: fingerprintRequest({ model: 'm', messages: [{ role: 'user', content }] }) };
+  return { mode, params: { ...DEFAULT_LOOP_PARAMS }, fingerprint: fingerprintView(chatLoopView({ model: 'm', messages: [{ role: 'user', content }] })) };
 }
 
 const budget = (micros: number, limits: { run?: number; day?: number; month?: number }, day = '2026-11-24', month = '2026-11') => ({
