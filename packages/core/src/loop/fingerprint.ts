@@ -205,14 +205,13 @@ function textStep(view: LoopView, start: number): StepFingerprint {
   said.message(messages[start]!, texts, media);
   const heard = new StepHasher('');
   for (let i = start + 1; i < messages.length; i++) heard.message(messages[i]!, undefined, undefined);
-  // What came back is hashed on its own and the step's normalized hash covers that hash: `observed` then
-  // costs one short digest more, not a second pass over the answer.
-  const answer = digest(heard.normalized);
-  const normalized = digest(said.normalized + SEP_RESULT + answer);
+  // The agent's own words are compared as sent (a model does not re-send its text in other case), so one
+  // hash serves as exact, normalized and exchange; the answer it got is compared normalized, on its own.
+  const exact = digest(said.exact + heard.exact);
   const simhash = wordSketch(texts, media);
-  // Only a near chain reads it, and a near chain needs a sketch of what the assistant said.
-  const observed = simhash !== '' && start + 1 < messages.length ? `h${answer.slice(0, OBSERVED_HEX_CHARS)}` : '';
-  return { kind: 'text', exact: digest(said.exact + heard.exact), normalized, exchange: normalized, simhash, observed, repeatsInRequest: 0 };
+  // Only a near chain reads the answer, and a near chain needs a sketch of what the assistant said.
+  const observed = simhash !== '' && start + 1 < messages.length ? `h${digest(heard.normalized).slice(0, OBSERVED_HEX_CHARS)}` : '';
+  return { kind: 'text', exact, normalized: exact, exchange: exact, simhash, observed, repeatsInRequest: 0 };
 }
 
 /**
@@ -224,9 +223,10 @@ function textStep(view: LoopView, start: number): StepFingerprint {
  * - `prompt`: `exact` is sha256 over the model and every message (role, `name`, texts, media stand-ins),
  *   `normalized` the same with each text through {@link normalizeText}, `simhash` the {@link wordSketch} of
  *   the non-system texts and media.
- * - `text` (an assistant message with no tool calls and no fenced command block): `exact` and `normalized`
- *   over the assistant message and what follows, `simhash` the sketch of the assistant's words, `observed`
- *   a hash of what came back (normalized).
+ * - `text` (an assistant message with no tool calls and no fenced command block): `exact` over the
+ *   assistant message and what follows (also `normalized` and `exchange`: the agent's own words are
+ *   compared as sent), `simhash` the sketch of the assistant's words, `observed` a hash of what came back,
+ *   normalized.
  * - `action` (tool calls, else command blocks, see {@link commandBlocks}): `exchange` is sha256 over the model,
  *   the calls (name and canonical arguments; ids left out) or the blocks, and the observation (every message
  *   after, with roles and names). The reasoning around the action is left out, so the same command under a

@@ -36,8 +36,8 @@ export interface StepFingerprint {
   /** `prompt` and `text`: sha256 (32 hex chars) of the model and the step as sent (tool call ids excluded); `''` for an action. */
   exact: string;
   /**
-   * `prompt` and `text`: the same over texts case-folded, whitespace collapsed and trailing punctuation
-   * stripped (for `text`, over the assistant's message and the hash of what came back); `''` for an action.
+   * `prompt`: the same over texts case-folded, whitespace collapsed and trailing punctuation stripped; `text`:
+   * equal to `exact` (a model does not re-send its own words in other case); `''` for an action.
    */
   normalized: string;
   /**

@@ -99,6 +99,9 @@ describe('fingerprintView', () => {
       );
       expect(step2.kind).toBe('text');
       expect(step2.exact).not.toBe(step1.exact);
+      // The agent's own words are compared as sent: one hash is exact, normalized and exchange.
+      expect(step2.normalized).toBe(step2.exact);
+      expect(step2.exchange).toBe(step2.exact);
       // Whatever came before the last assistant message does not matter…
       const sameTail = fingerprintChat(
         req(user('Something else entirely, earlier on'), asst('The mean is 3 and the values rise by one.'), user('Now generate a solution')),
