@@ -40,20 +40,23 @@ function randomCases(seed: number, count: number): Case[] {
     if (r < 0.25) return pick(['ABCDEF0123456789', '123', 'zzzzzzzzzzzzzzzz', '00000000000000000']);
     return flip(pick(bases), int(10));
   };
+  const observed = (): string => pick(['', 'h1', 'h1', 'h2']);
+  // Few distinct values, so repeats, cycles and chains are common; kinds mixed, as real runs mix them.
   const print = (): StepFingerprint => {
-    const isTool = rnd() < 0.3;
-    return {
-      exact: pick(['a', 'b', 'c', 'd', 'e', 'f']),
-      normalized: pick(['na', 'nb', 'nc', 'nd']),
-      simhash: isTool ? '' : simhash(),
-      tool: isTool ? pick(['t1', 't2']) : '',
-      toolRepeatsInRequest: isTool ? pick([0, 1, 1, 1, 2, 3, 5]) : 0,
-    };
+    const r = rnd();
+    if (r < 0.4) return { kind: 'action', exact: '', normalized: '', exchange: pick(['x', 'y', 'z']), simhash: '', observed: '', repeatsInRequest: pick([0, 1, 1, 1, 2, 3, 5]) };
+    const exact = pick(['a', 'b', 'c', 'd', 'e', 'f']);
+    const normalized = pick(['na', 'nb', 'nc', 'nd']);
+    const kind = r < 0.7 ? 'prompt' : 'text';
+    return { kind, exact, normalized, exchange: normalized, simhash: simhash(), observed: kind === 'text' ? observed() : '', repeatsInRequest: 0 };
   };
+  // What an older version wrote: no kind, exchange, observed or actionRun (the detector must read it, not fail).
+  const legacy = (step: number): WindowEntry =>
+    ({ exact: pick(['a', 'b', 'old']), normalized: pick(['na', 'old']), simhash: simhash(), tool: pick(['', 't1']), toolRepeatsInRequest: 1, step, nearRun: int(3), toolRun: int(3) }) as unknown as WindowEntry;
   return Array.from({ length: count }, (_, i) => {
     const params: LoopParams = { window: 2 + int(12), nearMaxDistance: int(16), nearRepeats: 2 + int(4), toolRepeats: 2 + int(4) };
     const n = int(16);
-    const history = Array.from({ length: n }, (_, j) => ({ ...print(), step: j + 1, nearRun: int(5), toolRun: int(5) }));
+    const history = Array.from({ length: n }, (_, j) => (rnd() < 0.05 ? legacy(j + 1) : { ...print(), step: j + 1, nearRun: int(5), actionRun: int(5) }));
     return { name: `random #${i} (seed ${seed})`, history, current: print(), step: n + 1, params };
   });
 }

@@ -35,5 +35,6 @@ export {
   type StepFingerprint,
   type WindowEntry,
 } from '../loop/index.js';
-export { fingerprintView, type LoopCall, type LoopContent, type LoopMessage, type LoopView } from '../loop/view.js';
+export { fingerprintView } from '../loop/fingerprint.js';
+export type { LoopCall, LoopContent, LoopMessage, LoopView } from '../loop/view.js';
 export type { Logger } from '../options.js';

@@ -1,5 +1,5 @@
 // Loop detection: the request's fingerprint goes into the admit, where the store judges it against the run's window.
-import { fingerprintView } from '../loop/view.js';
+import { fingerprintView } from '../loop/fingerprint.js';
 import type { Guard } from './guard.js';
 
 /**

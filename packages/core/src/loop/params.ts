@@ -11,9 +11,12 @@ export interface LoopParams {
   window: number;
   /** Largest Hamming distance (0..64) between two word sketches that still counts as near. Default 6 (similarity 0.9). */
   nearMaxDistance: number;
-  /** Consecutive near-identical steps that make a loop (2 or more). Default 3. */
+  /** Consecutive near-identical prompts, or agent text steps with a near answer, that make a loop (2 or more). Default 3. */
   nearRepeats: number;
-  /** Consecutive identical tool exchanges (same calls, same arguments, same results) that make a loop. Default 3. */
+  /**
+   * Consecutive identical action exchanges that make a loop: the same tool calls with the same arguments and
+   * results, or the same fenced command with the same output, whatever reasoning surrounds it. Default 3.
+   */
   toolRepeats: number;
 }
 
@@ -34,7 +37,7 @@ export function similarityToDistance(similarity: number): number {
 }
 
 /**
- * The defaults: window 10, near = similarity 0.9 (distance 6) three times in a row, tool exchange three times in a row.
+ * The defaults: window 10, near = similarity 0.9 (distance 6) three times in a row, the same action and observation three times in a row.
  *
  * @example
  * detectLoop(window, fp, step, DEFAULT_LOOP_PARAMS);

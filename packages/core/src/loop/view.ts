@@ -1,15 +1,26 @@
-// A conversation as the loop detector sees it, whatever the wire protocol (SPEC section 5).
-import type { ChatBody } from '../protocols/openai-chat/request.js';
-import { fingerprintRequest } from './fingerprint.js';
-import type { StepFingerprint } from './types.js';
+// The protocol-neutral view of a request that the loop detector reads: each protocol converts its body into it.
 
-/** The model and the messages of one request, in the detector's protocol-neutral terms. */
+/**
+ * A request as the loop detector sees it, whatever the wire protocol: the model and the conversation in
+ * order. Each protocol (chat completions, Responses, Messages) hands {@link fingerprintView} one of these.
+ * A view may compute its messages' fields lazily (getters): the detector reads only the newest exchanges.
+ *
+ * @example
+ * const view: LoopView = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: [{ text: 'Hello' }] }] };
+ */
 export interface LoopView {
   model: string;
   messages: LoopMessage[];
 }
 
-/** One message: its role, its content in order, its tool calls, the call a tool result answers. */
+/**
+ * One message of a {@link LoopView}. Roles are folded to four: `system` (system and developer prompts),
+ * `user`, `assistant`, `tool` (tool and function results).
+ *
+ * @example
+ * const call: LoopMessage = { role: 'assistant', content: [], calls: [{ id: 'c1', name: 'search', arguments: '{"q":"x"}' }] };
+ * const answer: LoopMessage = { role: 'tool', content: [{ text: '[]' }], callId: 'c1' };
+ */
 export interface LoopMessage {
   role: 'system' | 'user' | 'assistant' | 'tool';
   /** Text pieces and media stand-ins, in order. */
@@ -21,32 +32,25 @@ export interface LoopMessage {
   name?: string;
 }
 
-/** A piece of content: text, or a stand-in for an image or file (see `partToken`). */
+/**
+ * A piece of message content: text, or a stand-in for media (an image, audio or file) that identifies it
+ * cheaply (see `partToken`): two different images must give different stand-ins.
+ *
+ * @example
+ * const parts: LoopContent[] = [{ text: 'What is on this screen?' }, { media: 'image_url|https://x/y.png' }];
+ */
 export type LoopContent = { text: string } | { media: string };
 
-/** One tool call: its name and its arguments as canonical JSON (see `canonicalArguments`). */
+/**
+ * A tool call: its id (minted per response, so never part of a fingerprint), the tool's name and its
+ * arguments in canonical JSON (`canonicalArguments`), so key order and whitespace never hide a repeat.
+ *
+ * @example
+ * const c: LoopCall = { id: 'call_1', name: 'read_file', arguments: canonicalArguments('{ "path": "a.ts" }') };
+ */
 export interface LoopCall {
   id?: string;
   name: string;
+  /** Canonical JSON, see `canonicalArguments`. */
   arguments: string;
-}
-
-/**
- * The step fingerprint of a view (TEMPORARY bridge onto the chat fingerprint until the reworked detector lands).
- *
- * @example
- * fingerprintView({ model: 'm', messages: [{ role: 'user', content: [{ text: 'hi' }] }] });
- */
-export function fingerprintView(view: LoopView): StepFingerprint {
-  const messages = view.messages.map((m) => {
-    const out: Record<string, unknown> & { role: string } = {
-      role: m.role,
-      content: m.content.map((c) => ('text' in c ? { type: 'text', text: c.text } : { type: c.media })),
-    };
-    if (m.name !== undefined) out['name'] = m.name;
-    if (m.calls) out['tool_calls'] = m.calls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } }));
-    if (m.callId !== undefined) out['tool_call_id'] = m.callId;
-    return out;
-  });
-  return fingerprintRequest({ model: view.model, messages } as ChatBody);
 }

@@ -88,8 +88,11 @@ function hashString(s: string): number {
   return fmix32(h);
 }
 
+/** The 256 two-digit hex strings: four lookups per 32 bits instead of a number-to-string conversion and a pad. */
+const HEX_BYTE = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
 function hex32(x: number): string {
-  return (x >>> 0).toString(16).padStart(8, '0');
+  return HEX_BYTE[x >>> 24]! + HEX_BYTE[(x >>> 16) & 0xff]! + HEX_BYTE[(x >>> 8) & 0xff]! + HEX_BYTE[x & 0xff]!;
 }
 
 /**
@@ -125,14 +128,11 @@ function hex32(x: number): string {
 export function wordSketch(texts: readonly string[], media: readonly string[] = []): string {
   const words = hashWords(texts);
   const sorted = scratch.subarray(0, words).sort();
-  let distinct = 0;
-  for (let i = 0; i < words; i++) {
-    if (i === 0 || sorted[i] !== sorted[i - 1]) distinct++;
-  }
-  if (distinct < SKETCH_MIN_DISTINCT_WORDS) return '';
   const short = words < SKETCH_SHORT_TEXT_WORDS;
   let hi = 0;
   let lo = 0;
+  // One pass: the distinct words taken are counted as they are sampled; the sample (at most 64) decides
+  // whether there are enough of them, so the rest of a long text is never walked twice.
   let taken = 0;
   for (let i = 0; i < words && taken < SKETCH_SAMPLE; i++) {
     const h = sorted[i]!;
@@ -147,6 +147,7 @@ export function wordSketch(texts: readonly string[], media: readonly string[] = 
       else hi ^= 1 << (bit - 32);
     }
   }
+  if (taken < SKETCH_MIN_DISTINCT_WORDS) return '';
   // Media cannot be compared by similarity, only by identity: each item moves the sketch ~32 bits, so the
   // same instruction over a new screenshot is far from the last one, while the same screenshot changes nothing.
   for (const item of media) {

@@ -1,5 +1,5 @@
 // The store contract suite: every Store implementation must pass it (MemoryStore, RedisStore, a store of your own).
-import { fingerprintView } from '../loop/view.js';
+import { fingerprintView } from '../loop/fingerprint.js';
 import { chatLoopView } from '../protocols/openai-chat/loop-view.js';
 import type { AdmitRequest, AdmitVerdict, LoopCheck, ResponseRecord, RunKey, StepRecord, Store } from '../store/store.js';
 import { DEFAULT_LOOP_PARAMS } from '../loop/index.js';

@@ -8,7 +8,7 @@ describe('detectLoop', () => {
     expect(d.finding).toEqual(v.expected.finding);
     if (v.expected.entry) expect(d.entry).toEqual(v.expected.entry);
     if (v.expected.nearRun !== undefined) expect(d.entry.nearRun).toBe(v.expected.nearRun);
-    if (v.expected.toolRun !== undefined) expect(d.entry.toolRun).toBe(v.expected.toolRun);
+    if (v.expected.actionRun !== undefined) expect(d.entry.actionRun).toBe(v.expected.actionRun);
     // Whatever the verdict, the entry is the current step's fingerprint at this step.
     expect(d.entry).toMatchObject({ ...v.current, step: v.step });
   });

@@ -1,17 +1,14 @@
 // Builders for chat bodies and a trace runner that keeps each run's window the way the store does.
 import type { ChatRequest } from '../../src/protocols/openai-chat/request.js';
-import {
-  DEFAULT_LOOP_PARAMS,
-  detectLoop,
-  fingerprintRequest,
-  type LoopFinding,
-  type LoopParams,
-  type WindowEntry,
-} from '../../src/loop/index.js';
+import { DEFAULT_LOOP_PARAMS, detectLoop, fingerprintView, type LoopFinding, type LoopParams, type StepFingerprint, type WindowEntry } from '../../src/loop/index.js';
+import { chatLoopView } from '../../src/protocols/openai-chat/loop-view.js';
 
 type Message = ChatRequest['messages'][number];
 
 export const MODEL = 'gpt-4o-mini';
+
+/** The fingerprint the chat pipeline takes of a body: its loop view, fingerprinted. */
+export const fingerprintChat = (body: ChatRequest): StepFingerprint => fingerprintView(chatLoopView(body));
 
 /** A system message. */
 export const sys = (content: string): Message => ({ role: 'system', content });
@@ -19,6 +16,10 @@ export const sys = (content: string): Message => ({ role: 'system', content });
 export const user = (content: string): Message => ({ role: 'user', content });
 /** An assistant reply. */
 export const asst = (content: string): Message => ({ role: 'assistant', content });
+/** A text agent's turn (mini-swe-agent's format): a thought, then one fenced bash command. */
+export const agent = (thought: string, command: string): Message => ({ role: 'assistant', content: `THOUGHT: ${thought}\n\n\`\`\`bash\n${command}\n\`\`\`` });
+/** What a text agent's environment answers, as a user message. */
+export const obs = (output: string, code = 0): Message => ({ role: 'user', content: `<returncode>${code}</returncode>\n<output>\n${output}\n</output>` });
 /** A tool call the assistant makes, as OpenAI sends it (`arguments` is a JSON string). */
 export interface Call {
   name: string;
@@ -78,7 +79,7 @@ export function runTrace(steps: ReadonlyArray<TraceStep | ChatRequest>, params: 
     const runId = s.run ?? 'run';
     let run = runs.get(runId);
     if (!run) runs.set(runId, (run = { window: [], steps: 0 }));
-    const decision = detectLoop(run.window, fingerprintRequest(s.body), run.steps + 1, params);
+    const decision = detectLoop(run.window, fingerprintChat(s.body), run.steps + 1, params);
     if (decision.finding) return { caughtAt: i + 1, finding: decision.finding };
     run.steps++;
     if (s.upstreamError) continue;

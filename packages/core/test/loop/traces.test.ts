@@ -1,7 +1,7 @@
 // Short agent traces, healthy and stuck: zero false alarms, and each loop caught exactly where it should be.
 import type { LoopType } from '../../src/loop/index.js';
 import type { ChatRequest } from '../../src/protocols/openai-chat/request.js';
-import { asst, calls, growing, req, reqFor, result, runTrace, sys, user, type TraceStep } from './helpers.js';
+import { agent, asst, calls, growing, obs, req, reqFor, result, runTrace, sys, user, type TraceStep } from './helpers.js';
 
 interface Trace {
   name: string;
@@ -28,6 +28,27 @@ const screenshot = (n: number) => {
   return data;
 };
 const withImage = (text: string, url: string) => ({ role: 'user', content: [{ type: 'text', text }, { type: 'image_url', image_url: { url } }] });
+
+/** A text agent running its reproduction script, word for word the same turn and output every time. */
+const repro = () => [agent('Run the reproduction script.', 'python reproduce.py'), obs('AssertionError: expected 3, got 2', 1)];
+const pytest = (out: string) => [calls({ name: 'bash', args: '{"command":"python -m pytest tests/test_date.py -q"}' }), result(out)];
+const grepClass = (name: string, line: number) => [
+  agent(`The class inherits from the next one up; find where class ${name} is defined.`, `grep -rn "class ${name}" astropy/io/ascii/`),
+  obs(`astropy/io/ascii/fixedwidth.py:${40 + 30 * line}:class ${name}(core.BaseReader):`),
+];
+const sedSibling = (file: string) => [
+  agent(`Apply the same rename to ${file}, as in the other writers.`, `sed -i 's/header_rows=None/header_rows=header_rows/' astropy/io/ascii/${file}`),
+  obs(''),
+];
+const book = () => [
+  calls({ name: 'book_reservation', args: '{"flight":"HAT170","date":"2024-05-20","payment_methods":[{"id":"gift_card_7","amount":300},{"id":"certificate_2","amount":250}]}' }),
+  result('Error: payment amount does not add up, total price is 612'),
+];
+const think = () => [calls({ name: 'think', args: '{"thought":"The payment must add up to the total; I will book again with the same split."}' }), result('')];
+const FORMAT_ERROR =
+  'Please always provide EXACTLY ONE action in triple backticks, found 0 actions. If you want to end the task, please issue the following command: `echo COMPLETE_TASK_AND_SUBMIT_FINAL_OUTPUT` without any other command.';
+const formatLoop = (target: string) =>
+  `THOUGHT: I need to look at the failing test to understand what it expects from the RST writer, so I will print ${target} and read the assertion about header rows before changing anything.`;
 
 const monitor = (time: string) =>
   req(
@@ -192,12 +213,114 @@ const healthy: Trace[] = [
     caughtAt: null,
   },
   {
-    name: 'alternating two tools with unchanged results (tool steps are not cycles)',
+    name: 'alternating two tools whose results change',
     steps: growing(
-      [CODER, user('Watch both builds.'), ...poll('running')],
-      [calls({ name: 'get_job_status', args: '{"job_id":"build-43"}' }), result('running')],
-      poll('running'),
-      [calls({ name: 'get_job_status', args: '{"job_id":"build-43"}' }), result('running')],
+      [CODER, user('Watch both builds.'), ...poll('running 10%')],
+      [calls({ name: 'get_job_status', args: '{"job_id":"build-43"}' }), result('running 5%')],
+      poll('running 60%'),
+      [calls({ name: 'get_job_status', args: '{"job_id":"build-43"}' }), result('running 40%')],
+      poll('passed'),
+    ),
+    caughtAt: null,
+  },
+  {
+    name: 'a coding agent re-running its reproduction script between edits (text agent, same turn word for word)',
+    steps: growing(
+      [CODER, user('Fix the off-by-one in counter.py.'), ...repro()],
+      [agent('Add a debug print.', "sed -i '12a print(n)' counter.py"), obs('')],
+      repro(),
+      [agent('Try the obvious fix.', "sed -i 's/n - 1/n/' counter.py"), obs('')],
+      [agent('Check the config too.', 'cat setup.cfg'), obs('[tool:pytest]\naddopts = -q')],
+      repro(),
+      [agent('Restore the file and look again.', 'git checkout counter.py && sed -n 1,40p counter.py'), obs('def count(n):\n    return n - 1')],
+      repro(),
+      [agent('Fix the right line this time.', "sed -i 's/return n - 1/return n/' counter.py"), obs('')],
+      [agent('Run the reproduction script.', 'python reproduce.py'), obs('OK')],
+    ),
+    caughtAt: null,
+  },
+  {
+    name: 'a coding agent re-running the tests between edits (tool agent)',
+    steps: growing(
+      [CODER, user('Fix the failing date parser test.'), ...pytest('1 failed')],
+      [calls({ name: 'bash', args: '{"command":"sed -i \'s/%d/%e/\' src/date.py"}' }), result('')],
+      pytest('1 failed'),
+      [calls({ name: 'bash', args: '{"command":"git diff"}' }), result('-%d\n+%e')],
+      pytest('1 failed'),
+      [calls({ name: 'bash', args: '{"command":"git checkout src/date.py"}' }), result('')],
+      pytest('1 failed'),
+      [calls({ name: 'bash', args: '{"command":"sed -i \'s/%m/%b/\' src/date.py"}' }), result('')],
+      pytest('all passed'),
+    ),
+    caughtAt: null,
+  },
+  {
+    name: 'walking a class hierarchy with the same grep for each class (text agent)',
+    steps: growing(
+      [CODER, user('Support header_rows in the RST writer.'), ...grepClass('RST', 0)],
+      grepClass('FixedWidth', 1),
+      grepClass('FixedWidthData', 2),
+      grepClass('FixedWidthHeader', 3),
+      grepClass('BaseData', 4),
+      grepClass('BaseHeader', 5),
+    ),
+    caughtAt: null,
+  },
+  {
+    name: 'walking a class hierarchy with the same grep for each class (tool agent)',
+    steps: growing(
+      [CODER, user('Support header_rows in the RST writer.')],
+      ...['RST', 'FixedWidth', 'FixedWidthData', 'BaseData', 'BaseHeader'].map((c, i) => [
+        calls({ name: 'bash', args: JSON.stringify({ command: `grep -rn "class ${c}" astropy/io/ascii/` }) }),
+        result(`astropy/io/ascii/core.py:${100 + i}:class ${c}(object):`),
+      ]),
+    ),
+    caughtAt: null,
+  },
+  {
+    name: 'the same sed applied to sibling files, each with an empty output',
+    steps: growing(
+      [CODER, user('Rename the header_rows argument in every writer.'), ...sedSibling('rst.py')],
+      sedSibling('fixedwidth.py'),
+      sedSibling('basic.py'),
+      sedSibling('html.py'),
+      sedSibling('latex.py'),
+      sedSibling('ecsv.py'),
+    ),
+    caughtAt: null,
+  },
+  {
+    name: 'a text agent polling a command twice with the same output, then it changes',
+    steps: growing(
+      [CODER, user('Wait for the server to start.'), agent('Check the log.', 'tail -n 1 server.log'), obs('starting')],
+      [agent('Still starting; check again.', 'tail -n 1 server.log'), obs('starting')],
+      [agent('Check once more.', 'tail -n 1 server.log'), obs('listening on :8080')],
+    ),
+    caughtAt: null,
+  },
+  {
+    name: 'one command recurring after each of several different steps (A, B, A, C, A, D, A)',
+    steps: growing(
+      [CODER, user('Make the build pass.'), ...repro()],
+      [agent('Look at the file.', 'cat counter.py'), obs('def count(n): return n - 1')],
+      repro(),
+      [agent('Look at the test.', 'cat test_counter.py'), obs('assert count(3) == 3')],
+      repro(),
+      [agent('Look at the history.', 'git log --oneline -3'), obs('a1 fix\nb2 init')],
+      repro(),
+    ),
+    caughtAt: null,
+  },
+  {
+    name: 'an airline agent confirming with the customer between tool calls',
+    steps: growing(
+      [sys('You are an airline agent.'), user('I want to change both of my reservations to business class.')],
+      [calls({ name: 'get_reservation_details', args: '{"reservation_id":"ZFA04Y"}' }), result('{"cabin":"economy","flights":["HAT170"]}')],
+      [asst('Reservation ZFA04Y: flight HAT170 on May 20, economy to business, 2 passengers, total 1,120 USD. Do you confirm (yes)?'), user('yes')],
+      [calls({ name: 'update_reservation_flights', args: '{"reservation_id":"ZFA04Y","cabin":"business"}' }), result('{"status":"ok"}')],
+      [calls({ name: 'get_reservation_details', args: '{"reservation_id":"K1NW8N"}' }), result('{"cabin":"economy","flights":["HAT045"]}')],
+      [asst('Reservation K1NW8N: flight HAT045 on May 22, economy to business, 2 passengers, total 1,340 USD. Do you confirm (yes)?'), user('yes')],
+      [calls({ name: 'update_reservation_flights', args: '{"reservation_id":"K1NW8N","cabin":"business"}' }), result('{"status":"ok"}')],
     ),
     caughtAt: null,
   },
@@ -358,31 +481,81 @@ const stuck: Trace[] = [
     loopType: 'normalized_repeat',
   },
   {
-    name: 'a cycle of two: A, B, A',
-    steps: [req(user('Open the settings page.')), req(user('Go back to the dashboard.')), req(user('Open the settings page.'))],
-    caughtAt: 3,
-    loopType: 'cycle',
-  },
-  {
-    name: 'a cycle of three: A, B, C, A',
-    steps: [req(user('Search flights to Oslo.')), req(user('Search hotels in Oslo.')), req(user('Search car rentals in Oslo.')), req(user('Search flights to Oslo.'))],
+    name: 'a cycle of two: A, B, A, B',
+    steps: [req(user('Open the settings page.')), req(user('Go back to the dashboard.')), req(user('Open the settings page.')), req(user('Go back to the dashboard.'))],
     caughtAt: 4,
     loopType: 'cycle',
   },
   {
-    name: 'a cycle closing through a normalized variant',
-    steps: [req(user('Open the settings page.')), req(user('Go back to the dashboard.')), req(user('open the Settings page'))],
-    caughtAt: 3,
+    name: 'a cycle of three: A, B, C, A, B, C',
+    steps: ['Search flights to Oslo.', 'Search hotels in Oslo.', 'Search car rentals in Oslo.', 'Search flights to Oslo.', 'Search hotels in Oslo.', 'Search car rentals in Oslo.'].map((t) => req(user(t))),
+    caughtAt: 6,
     loopType: 'cycle',
   },
   {
-    name: 'a cycle after healthy steps, 9 steps apart',
+    name: 'a cycle closing through normalized variants',
+    steps: [req(user('Open the settings page.')), req(user('Go back to the dashboard.')), req(user('open the Settings page')), req(user('go back to the dashboard!'))],
+    caughtAt: 4,
+    loopType: 'cycle',
+  },
+  {
+    name: 'a cycle of two after healthy steps',
     steps: [
+      ...Array.from({ length: 5 }, (_, i) => req(user(`Show the timeline of incident number ${i + 500} in detail.`))),
       req(user('Give me a status summary of all open incidents.')),
-      ...Array.from({ length: 8 }, (_, i) => req(user(`Show the timeline of incident number ${i + 500} in detail.`))),
+      req(user('Page the on-call engineer.')),
       req(user('Give me a status summary of all open incidents.')),
+      req(user('Page the on-call engineer.')),
     ],
-    caughtAt: 10,
+    caughtAt: 9,
+    loopType: 'cycle',
+  },
+  {
+    name: 'a tool-call cycle: book, think, book, think (the step limit would come first)',
+    steps: growing(
+      [sys('You are an airline agent.'), user('Book HAT170 on May 20 with my gift card and certificate.'), ...book()],
+      think(),
+      book(),
+      think(),
+      book(),
+      think(),
+    ),
+    caughtAt: 4,
+    loopType: 'cycle',
+  },
+  {
+    name: 'alternating two tools with unchanged results',
+    steps: growing(
+      [CODER, user('Watch both builds.'), ...poll('running')],
+      [calls({ name: 'get_job_status', args: '{"job_id":"build-43"}' }), result('running')],
+      poll('running'),
+      [calls({ name: 'get_job_status', args: '{"job_id":"build-43"}' }), result('running')],
+    ),
+    caughtAt: 4,
+    loopType: 'cycle',
+  },
+  {
+    name: 'a text agent alternating two commands whose outputs never change',
+    steps: growing(
+      [CODER, user('Fix the import.'), agent('Apply the fix.', "sed -i 's/foo/bar/' a.py"), obs('')],
+      [agent('Check it.', 'grep -n bar a.py'), obs('', 1)],
+      [agent('It did not apply; apply it again.', "sed -i 's/foo/bar/' a.py"), obs('')],
+      [agent('Check it again.', 'grep -n bar a.py'), obs('', 1)],
+    ),
+    caughtAt: 4,
+    loopType: 'cycle',
+  },
+  {
+    name: 'a cycle of three tool steps: A, B, C, A, B, C',
+    steps: growing(
+      [CODER, user('Deploy.'), calls({ name: 'build', args: '{}' }), result('ok')],
+      [calls({ name: 'deploy', args: '{"env":"staging"}' }), result('ok')],
+      [calls({ name: 'smoke_test', args: '{"env":"staging"}' }), result('FAILED: 502')],
+      [calls({ name: 'build', args: '{}' }), result('ok')],
+      [calls({ name: 'deploy', args: '{"env":"staging"}' }), result('ok')],
+      [calls({ name: 'smoke_test', args: '{"env":"staging"}' }), result('FAILED: 502')],
+    ),
+    caughtAt: 6,
     loopType: 'cycle',
   },
   {
@@ -435,6 +608,48 @@ const stuck: Trace[] = [
     steps: [req(CODER, user('Build 42?'), ...poll('running'), ...poll('running'), ...poll('running'))],
     caughtAt: 1,
     loopType: 'tool_call_repeat',
+  },
+  {
+    name: 'a text agent re-sending the same fenced sed with a new thought each time',
+    steps: growing(
+      [CODER, user('Fix the import in src/app.py.'), agent('Replace the import.', "sed -i 's/^import foo$/import bar/' src/app.py"), obs('')],
+      [agent('The output is empty, which is expected for sed -i. Let me apply it again to be sure.', "sed -i 's/^import foo$/import bar/' src/app.py"), obs('')],
+      [agent('I am making the same mistake again; I will run the same command once more.', "sed -i 's/^import foo$/import bar/' src/app.py"), obs('')],
+      [agent('Once more.', "sed -i 's/^import foo$/import bar/' src/app.py"), obs('')],
+    ),
+    caughtAt: 3,
+    loopType: 'tool_call_repeat',
+  },
+  {
+    name: 'the same wrong answer submitted again and again',
+    steps: growing(
+      [user('What is the smallest prime greater than 90? Answer with the number only.')],
+      [asst('91'), user('That is not correct. Try again.')],
+      [asst('91'), user('That is not correct. Try again.')],
+    ),
+    caughtAt: 3,
+    loopType: 'exact_repeat',
+  },
+  {
+    name: 'the same wrong answer submitted through a tool, again and again',
+    steps: growing(
+      [sys('Solve the task, then call submit.'), user('What is the smallest prime greater than 90?'), calls({ name: 'submit', args: '{"answer":"91"}' }), result('Incorrect.')],
+      [calls({ name: 'submit', args: '{ "answer": "91" }', id: 'call_9' }), result('Incorrect.', 'call_9')],
+      [calls({ name: 'submit', args: '{"answer":"91"}', id: 'call_x' }), result('Incorrect.', 'call_x')],
+    ),
+    caughtAt: 3,
+    loopType: 'tool_call_repeat',
+  },
+  {
+    name: 'a templated text loop: prose without a command, answered with the same format error',
+    steps: growing(
+      [CODER, user('Fix the failing test in tests/test_rst.py.')],
+      [asst(formatLoop('tests/test_rst.py')), user(FORMAT_ERROR)],
+      [asst(formatLoop('tests/test_rst.py again')), user(FORMAT_ERROR)],
+      [asst(formatLoop('the file tests/test_rst.py')), user(FORMAT_ERROR)],
+    ),
+    caughtAt: 4,
+    loopType: 'near_repeat',
   },
   {
     name: 'near repeats: a monitor prompt with a changing timestamp',

@@ -1,6 +1,6 @@
 // The loop fingerprint of a chat completion body, as the chat protocol hands it to the detector (for store tests).
 import { chatLoopView } from '../../src/protocols/openai-chat/loop-view.js';
-import { fingerprintView } from '../../src/loop/view.js';
+import { fingerprintView } from '../../src/loop/fingerprint.js';
 import type { StepFingerprint } from '../../src/loop/index.js';
 
 /**

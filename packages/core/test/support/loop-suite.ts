@@ -1,6 +1,12 @@
-// Loop detection through real HTTP (SPEC section 5), run by every adapter: each behaviour is its own test.
+// Loop detection through real HTTP (SPEC section 5), run by every adapter on each store: each behaviour is its own test.
+import fs from 'node:fs';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import request from 'supertest';
+import type { AgentWallOptions } from '@agentwall/core';
 import type { MockLlm } from '@agentwall/mock-llm';
+import { RedisStore } from '@agentwall/redis';
+import { REDIS_URL, deletePrefix, describeWithRedis, quiet, uniquePrefix } from '../../../redis/test/redis-available.js';
 import { KEY_A, KEY_B, appPool, startMock, type AppFactory, type RunningApp } from './harness.js';
 
 type Msg = Record<string, unknown>;
@@ -12,12 +18,73 @@ const toolCall = (id: string, name: string, args: unknown): Msg => ({
   tool_calls: [{ id, type: 'function', function: { name, arguments: JSON.stringify(args) } }],
 });
 const toolResult = (id: string, content: string): Msg => ({ role: 'tool', tool_call_id: id, content });
+/** A text agent's turn: a thought, then one fenced bash command; and what its environment answers. */
+const agentTurn = (thought: string, command: string): Msg => assistant(`THOUGHT: ${thought}\n\n\`\`\`bash\n${command}\n\`\`\``);
+const output = (text: string): Msg => user(`<returncode>0</returncode>\n<output>\n${text}\n</output>`);
 
+/** The real trajectories beside the SPEC (never copied into the repository): `../shared` from the repository root. */
+const TRACES = path.resolve(__dirname, '..', '..', '..', '..', '..', 'shared', 'traces', 'real-agent-traces.jsonl.gz');
+interface Trajectory {
+  id: string;
+  group: string;
+  model: string;
+  messages: Msg[];
+  cuts: number[];
+  stats: { repeats_within_10: number };
+}
+/** Per group, the shortest trajectory that re-runs an earlier command with the same output within 10 steps (a single recurrence). */
+function sampleTrajectories(): Trajectory[] {
+  const all = gunzipSync(fs.readFileSync(TRACES))
+    .toString('utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as Trajectory);
+  const picked = new Map<string, Trajectory>();
+  for (const t of all) {
+    if (t.stats.repeats_within_10 === 0) continue;
+    const best = picked.get(t.group);
+    if (!best || t.cuts.length < best.cuts.length) picked.set(t.group, t);
+  }
+  return [...picked.values()];
+}
+
+/**
+ * The loop suite on the memory store and, when a Redis is reachable (required in CI), on the Redis store:
+ * the decision runs in TypeScript in one, in the Lua port inside the admit script in the other.
+ */
 export function loopSuite(factory: AppFactory): void {
-  describe(`${factory.name}: loop detection`, () => {
+  loopSuiteOn(factory, 'memory store', describe, () => ({}));
+  const prefix = uniquePrefix('loop-suite');
+  // A store per app, as the memory store is: apps of one suite must not share runs. AgentWall does not
+  // close a store it was given, so the suite does.
+  const stores: RedisStore[] = [];
+  const redisStore = (): Partial<AgentWallOptions> => {
+    const store = new RedisStore({ url: REDIS_URL, prefix: `${prefix}${stores.length + 1}:`, logger: quiet });
+    stores.push(store);
+    return { store };
+  };
+  loopSuiteOn(factory, 'Redis store', describeWithRedis, redisStore, async () => {
+    for (const store of stores.splice(0)) await store.close();
+    await deletePrefix(prefix);
+  });
+}
+
+function loopSuiteOn(
+  factory: AppFactory,
+  storeName: string,
+  describeOn: (name: string, fn: () => void) => void,
+  storeOptions: () => Partial<AgentWallOptions>,
+  cleanup: () => Promise<void> = async () => undefined,
+): void {
+  describeOn(`${factory.name}, ${storeName}: loop detection`, () => {
     let mock: MockLlm;
     let app: RunningApp;
-    const { make, closeAll } = appPool(factory, () => mock);
+    const pool = appPool(factory, () => mock);
+    const make = (extra: Partial<AgentWallOptions> = {}) => pool.make({ ...storeOptions(), ...extra });
+    const closeAll = async () => {
+      await pool.closeAll();
+      await cleanup();
+    };
     const send = (runId: string, messages: Msg[], key = KEY_A, on: RunningApp = app) =>
       request(on.server).post('/v1/chat/completions').set('Authorization', `Bearer ${key}`).send({ model: 'gpt-4o-mini', messages, agentwall_run_id: runId });
     const forwarded = () => mock.requests.filter((r) => r.path.endsWith('/chat/completions')).length;
@@ -51,12 +118,36 @@ export function loopSuite(factory: AppFactory): void {
       expect(res.body.error).toMatchObject({ loop_type: 'normalized_repeat', matched_step: 1 });
     });
 
-    it('3. blocks a cycle A, B, A at the 3rd request', async () => {
+    it('3. blocks a cycle A, B, A, B at the 4th request; A, B, A passes', async () => {
       expect((await send('cycle', [user('Check the build status')])).status).toBe(200);
       expect((await send('cycle', [user('Open the deployment log')])).status).toBe(200);
-      const res = await send('cycle', [user('Check the build status')]);
+      expect((await send('cycle', [user('Check the build status')])).status).toBe(200);
+      const res = await send('cycle', [user('Open the deployment log')]);
       expect(res.status).toBe(429);
-      expect(res.body.error).toMatchObject({ loop_type: 'cycle', matched_step: 1, step: 3, steps: 2 });
+      expect(res.body.error).toMatchObject({ loop_type: 'cycle', matched_step: 2, step: 4, steps: 3, repeats: 2 });
+    });
+
+    it('3. blocks a tool-call cycle (book, think, book, think) at its 4th step', async () => {
+      const book = (i: number) => [toolCall(`b${i}`, 'book_reservation', { flight: 'HAT170', payment: 'gift_card_7' }), toolResult(`b${i}`, 'Error: payment amount does not add up')];
+      const think = (i: number) => [toolCall(`t${i}`, 'think', { thought: 'The total must match; book again.' }), toolResult(`t${i}`, '')];
+      let history: Msg[] = [user('Book HAT170 for me.')];
+      for (const turn of [book(1), think(1), book(2)]) {
+        history = [...history, ...turn];
+        expect((await send('book', history)).status).toBe(200);
+      }
+      const res = await send('book', [...history, ...think(2)]);
+      expect(res.status).toBe(429);
+      expect(res.body.error).toMatchObject({ loop_type: 'cycle', step: 4, matched_step: 2 });
+    });
+
+    it('3. never blocks a single recurrence: run the script, edit, run it again with the same output', async () => {
+      const run = [agentTurn('Run the reproduction script.', 'python reproduce.py'), output('AssertionError: expected 3, got 2')];
+      const steps = [run, [agentTurn('Add a debug print.', "sed -i '12a print(n)' counter.py"), output('')], run, [agentTurn('Restore.', 'git checkout counter.py'), output('')], run];
+      let history: Msg[] = [user('Fix the off-by-one in counter.py.')];
+      for (const turn of steps) {
+        history = [...history, ...turn];
+        expect((await send('recur', history)).status).toBe(200);
+      }
     });
 
     it("4. never blocks a growing conversation (the guide's Step 1 then Step 2)", async () => {
@@ -85,6 +176,19 @@ export function loopSuite(factory: AppFactory): void {
       }
     });
 
+    it('5. blocks a text agent re-sending the same fenced command with the same output at the 3rd, whatever its thought', async () => {
+      const thoughts = ['Replace the import.', 'The output is empty; apply it again.', 'I am making the same mistake again.'];
+      let history: Msg[] = [user('Fix the import in src/app.py.')];
+      const results: number[] = [];
+      for (const thought of thoughts) {
+        history = [...history, agentTurn(thought, "sed -i 's/^import foo$/import bar/' src/app.py"), output('')];
+        const res = await send('sed', history);
+        results.push(res.status);
+        if (res.status === 429) expect(res.body.error).toMatchObject({ loop_type: 'tool_call_repeat', step: 3, repeats: 3 });
+      }
+      expect(results).toEqual([200, 200, 429]);
+    });
+
     it('6. does not block "continue" turns whose previous assistant reply differs', async () => {
       let history: Msg[] = [user('Write a long story about a lighthouse keeper')];
       for (let i = 1; i <= 4; i++) {
@@ -104,6 +208,31 @@ export function loopSuite(factory: AppFactory): void {
       expect(res.status).toBe(429);
       expect(res.body.error).toMatchObject({ loop_type: 'near_repeat', matched_step: 2 });
       expect(res.body.error.confidence).toBeGreaterThanOrEqual(0.9);
+    });
+
+    it('7. never blocks an agent applying one edit to sibling files, each with an empty output', async () => {
+      let history: Msg[] = [user('Rename the argument in every writer.')];
+      for (const file of ['rst.py', 'fixedwidth.py', 'basic.py', 'html.py']) {
+        history = [...history, agentTurn(`Apply the same rename to ${file}.`, `sed -i 's/header_rows=None/header_rows=rows/' astropy/io/ascii/${file}`), output('')];
+        expect((await send('siblings', history)).status).toBe(200);
+      }
+    });
+
+    const trajectories = fs.existsSync(TRACES) ? sampleTrajectories() : [];
+    const itWithTraces = trajectories.length > 0 ? it : it.skip;
+    itWithTraces(`10. passes real healthy trajectories request by request (${trajectories.map((t) => t.id).join(', ') || `skipped: ${TRACES} is absent`})`, async () => {
+      expect(trajectories.map((t) => t.group).sort()).toEqual(['deepseek-mini', 'gemini-mini', 'tau-bench']);
+      // Coding agents run past the default step limit of 50; only loops are under test here.
+      const unlimited = await make({ maxSteps: 0 });
+      for (const t of trajectories) {
+        for (let k = 0; k < t.cuts.length; k++) {
+          const res = await request(unlimited.server)
+            .post('/v1/chat/completions')
+            .set('Authorization', `Bearer ${KEY_A}`)
+            .send({ model: t.model, messages: t.messages.slice(0, t.cuts[k]), agentwall_run_id: `real-${t.id}`.slice(0, 128).replace(/[^A-Za-z0-9._:-]/g, '_') });
+          expect({ id: t.id, request: k + 1, status: res.status, error: res.body.error }).toEqual({ id: t.id, request: k + 1, status: 200, error: undefined });
+        }
+      }
     });
 
     it('8. runs and keys never interfere; a blocked request is not forwarded, costs nothing and is recorded', async () => {

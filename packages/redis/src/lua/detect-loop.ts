@@ -42,47 +42,70 @@ local function detect_loop(w, cur, step, window, near_max, near_repeats, tool_re
   for k, v in pairs(cur) do entry[k] = v end
   entry.step = step
   entry.nearRun = 0
-  entry.toolRun = 0
+  entry.actionRun = 0
+  local is_action = cur.kind == 'action'
 
-  if cur.tool ~= '' then
-    local chained = prev ~= nil and prev.tool == cur.tool
+  -- An entry from an older version has no exchange (nil): it matches nothing.
+  local function same(a, b) return a ~= nil and a == b end
+
+  local chained = false
+  if is_action then
+    chained = prev ~= nil and prev.kind == 'action' and same(prev.exchange, cur.exchange)
     local run = 1
-    if chained then run = prev.toolRun + 1 end
-    entry.toolRun = math.max(run, cur.toolRepeatsInRequest)
-    if entry.toolRun < tool_repeats then return nil, entry end
-    local matched = step
-    if chained then matched = prev.step end
-    return { 'tool_call_repeat', math.min(100, 90 + 5 * (entry.toolRun - tool_repeats)), matched, entry.toolRun }, entry
+    if chained then run = prev.actionRun + 1 end
+    entry.actionRun = math.max(run, cur.repeatsInRequest)
   end
 
   local distance = 64
-  if cur.simhash ~= '' then
-    if prev ~= nil and prev.nearRun > 0 then distance = hamming_hex64(prev.simhash, cur.simhash) end
-    if prev ~= nil and distance <= near_max then entry.nearRun = prev.nearRun + 1 else entry.nearRun = 1 end
+  if not is_action and cur.simhash ~= '' then
+    local near = false
+    if prev ~= nil and prev.kind == cur.kind and prev.nearRun > 0 then
+      distance = hamming_hex64(prev.simhash, cur.simhash)
+      near = distance <= near_max and (cur.kind ~= 'text' or prev.observed == cur.observed)
+    end
+    if near then entry.nearRun = prev.nearRun + 1 else entry.nearRun = 1 end
   end
 
-  local function count(match)
+  local function count(field)
     local c = 1
     for i = first, n do
-      if match(w[i]) then c = c + 1 end
+      if w[i][field] == cur[field] then c = c + 1 end
     end
     return c
   end
-  local function same_exact(e) return e.exact == cur.exact end
-  local function same_normalized(e) return e.normalized == cur.normalized end
-  local function same_either(e) return same_exact(e) or same_normalized(e) end
 
-  if prev ~= nil and same_exact(prev) then
-    return { 'exact_repeat', 0, prev.step, count(same_exact) }, entry
+  if not is_action and prev ~= nil then
+    if prev.exact == cur.exact then return { 'exact_repeat', 0, prev.step, count('exact') }, entry end
+    if prev.normalized == cur.normalized then return { 'normalized_repeat', 0, prev.step, count('normalized') }, entry end
   end
-  if prev ~= nil and same_normalized(prev) then
-    return { 'normalized_repeat', 0, prev.step, count(same_normalized) }, entry
+  if is_action and entry.actionRun >= tool_repeats then
+    local matched = step
+    if chained then matched = prev.step end
+    return { 'tool_call_repeat', math.min(100, 90 + 5 * (entry.actionRun - tool_repeats)), matched, entry.actionRun }, entry
   end
-  for i = n - 1, first, -1 do
-    if same_either(w[i]) then
-      return { 'cycle', 0, w[i].step, count(same_either) }, entry
+
+  -- s[k] for k in 1..len: the window's entries from first, then the current step.
+  local len = n - first + 2
+  local function key(k)
+    if k == len then return cur.exchange end
+    return w[first + k - 1].exchange
+  end
+  local p = 2
+  while 2 * p <= len do
+    local j = 0
+    while len - j - p >= 1 and same(key(len - j), key(len - j - p)) do j = j + 1 end
+    if j >= p then
+      local mixed = false
+      for k = len - p + 1, len - 1 do
+        if key(k) ~= cur.exchange then mixed = true end
+      end
+      if mixed then
+        return { 'cycle', 0, w[first + len - p - 1].step, math.floor(j / p) + 1 }, entry
+      end
     end
+    p = p + 1
   end
+
   if entry.nearRun >= near_repeats then
     local matched = step
     if prev ~= nil then matched = prev.step end

@@ -1,6 +1,6 @@
 // The loop detector's view of a Messages request, and that it fingerprints as the same conversation on chat completions does
 // (that both are then blocked at the same repetition is tested through the pipeline, in pipeline.test.ts).
-import { fingerprintView } from '../../../src/loop/view.js';
+import { fingerprintView } from '../../../src/loop/fingerprint.js';
 import { messagesLoopView } from '../../../src/protocols/anthropic-messages/loop-view.js';
 import { chatLoopView } from '../../../src/protocols/openai-chat/loop-view.js';
 
@@ -86,7 +86,7 @@ describe('messagesLoopView', () => {
     });
     const fa = fingerprintView(anthropic);
     const fc = fingerprintView(chat);
-    expect(fa.tool).not.toBe('');
+    expect(fa.kind).toBe('action');
     expect(fa).toEqual(fc);
   });
 });

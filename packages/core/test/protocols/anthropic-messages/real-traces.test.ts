@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { fingerprintView } from '../../../src/loop/view.js';
+import { fingerprintView } from '../../../src/loop/fingerprint.js';
 import { messagesLoopView } from '../../../src/protocols/anthropic-messages/loop-view.js';
 import { chatLoopView } from '../../../src/protocols/openai-chat/loop-view.js';
 import { repoRoot } from '../../support/child-server.js';
@@ -59,7 +59,7 @@ describeWithTraces('real agent trajectories on the Messages API', () => {
         const openai = fingerprintView(chatLoopView({ model: trace.model, messages: prefix }));
         if (JSON.stringify(anthropic) !== JSON.stringify(openai)) mismatches.push({ id: trace.id, cut });
         requests += 1;
-        if (anthropic.tool !== '') toolExchanges += 1;
+        if (anthropic.kind === 'action') toolExchanges += 1;
       }
     }
     expect(mismatches).toEqual([]);

@@ -1,5 +1,5 @@
 // The Responses protocol's loop view: items as messages, the model's items as one turn, a continuation's parent turn.
-import { fingerprintView } from '../../../src/loop/view.js';
+import { fingerprintView } from '../../../src/loop/fingerprint.js';
 import { comparableArguments } from '../../../src/protocols/openai-responses/links.js';
 import { responsesLoopView } from '../../../src/protocols/openai-responses/loop-view.js';
 import type { ResponseRecord } from '../../../src/store/store.js';
@@ -95,9 +95,9 @@ describe('responsesLoopView', () => {
         parent({ calls: [{ callId: 'call_B', name: 'get_weather', arguments: comparableArguments(args) }] }),
       ),
     );
-    expect(chained.tool).not.toBe('');
-    expect(chained.tool).toBe(full.tool);
-    expect(chained.toolRepeatsInRequest).toBe(1);
+    expect(chained.kind).toBe('action');
+    expect(chained.exchange).toBe(full.exchange);
+    expect(chained.repeatsInRequest).toBe(1);
   });
 
   it("reads the built-in tools the client runs as calls and their outputs as results; screenshots stand apart", () => {
