@@ -25,13 +25,13 @@ export interface KeySettings {
 export interface LoopOptions {
   /** `'block'` (429), `'warn'` (forward, report in metadata and `X-AgentWall-Loop`), `'kill'` (block and kill the run). Default: `'block'`. */
   mode?: 'block' | 'warn' | 'kill' | undefined;
-  /** Recent steps searched for repeats and cycles. Default: 10. */
+  /** Recent steps searched for repeats and cycles; a repeating block is at most half of it. Default: 10. */
   window?: number | undefined;
   /** Similarity (0.5 to 1) at which two prompts count as near repeats. Default: 0.9. */
   similarity?: number | undefined;
   /** Near repeats in a row that make a loop. Default: 3. */
   nearRepeats?: number | undefined;
-  /** Identical tool exchanges (same call, arguments and result) in a row that make a loop. Default: 3. */
+  /** The same action (tool calls, or a text agent's fenced command) with the same observation, in a row, that makes a loop, whatever the thought around it. Default: 3. */
   toolRepeats?: number | undefined;
 }
 
