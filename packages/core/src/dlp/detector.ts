@@ -19,8 +19,11 @@ export interface DetectorMatch {
  * const memo: FindMemo = {};
  */
 export interface FindMemo {
-  hintAt?: number[];
-  hintFrom?: number[];
+  /**
+   * Where each hint string occurs, shared by every detector of one scan (several look for `sk-` or `AKIA`): the
+   * first occurrence at or after `from`, or -1. The engine hands the same map to all memos of a scan.
+   */
+  hints?: Map<string, { from: number; at: number }>;
 }
 
 /**
@@ -36,6 +39,11 @@ export interface Detector {
   readonly kind: string;
   /** Upper bound on the characters, from a candidate's start, that deciding the candidate may read (match plus look-ahead). */
   readonly maxLength: number;
+  /**
+   * Upper bound on the characters before a candidate's start that deciding it may read (look-behind: a scheme word,
+   * a key name and its `=`). The stream masker keeps at least this much emitted text as context. Default `16`.
+   */
+  readonly lookBehind?: number;
   /** Every regex the detector runs, exposed so tests can audit them for backtracking hazards. */
   readonly regexes: readonly RegExp[];
   /**
@@ -79,10 +87,28 @@ export interface RegexDetectorSpec {
   /** `$`-anchored pattern matching any suffix that could be the start of an unfinished match. */
   readonly tail: RegExp;
   readonly maxLength: number;
+  /** Longest look-behind of `pattern` and `tail`, in characters. Default `16`. */
+  readonly lookBehind?: number;
+  /**
+   * The candidate is `pattern`'s first capture group, and the text before it in the match is context (`Basic `,
+   * `-u user:`, `://user:`), which must fit in `lookBehind`. Lets a pattern start with its literal instead of a
+   * look-behind, which the regex engine can skip to instead of trying at every position. Default `false`.
+   */
+  readonly valueGroup?: boolean;
 }
 
 /** How far back a hint may sit before the match it announces (covers look-behind hints such as `Bearer `). */
 const HINT_LOOKBACK = 16;
+
+/**
+ * Look-behind assumed for detectors that don't declare one: the built-in patterns' one-character boundary checks
+ * and the `Bearer ` scheme word fit in it.
+ *
+ * @defaultValue 16
+ * @example
+ * const context = Math.max(DEFAULT_LOOK_BEHIND, detector.lookBehind ?? 0);
+ */
+export const DEFAULT_LOOK_BEHIND = 16;
 
 /**
  * Builds a detector from a {@link RegexDetectorSpec}. The regexes are compiled once and reused; `lastIndex`
@@ -93,19 +119,46 @@ const HINT_LOOKBACK = 16;
  * detector.find('AIza' + 'x'.repeat(35), 0); // { start: 0, end: 39 }
  */
 export function createRegexDetector(spec: RegexDetectorSpec): Detector {
-  const regex = withFlag(spec.pattern, 'g');
+  const regex = withFlag(spec.valueGroup === true ? withFlag(spec.pattern, 'd') : spec.pattern, 'g');
   const tail = withFlag(spec.tail, 'g');
   const hints = spec.hints ?? [];
   const hintOffset = spec.hintOffset ?? 0;
+  const lookBehind = spec.lookBehind ?? DEFAULT_LOOK_BEHIND;
+  // A hint inside the look-behind (`Bearer `, a key id, `://user:`) may sit that far before the match it announces.
+  const hintLookback = Math.max(HINT_LOOKBACK, lookBehind);
   const resolve = spec.resolve;
+  /** `find` for `valueGroup` patterns: matches may start up to `lookBehind` before `from`; their group may not. */
+  const findGroup = (text: string, from: number, memo: FindMemo): DetectorMatch | null => {
+    let startAt = Math.max(0, from - lookBehind);
+    if (hints.length > 0) {
+      const first = firstHint(text, startAt, hints, memo);
+      if (first === -1) return null;
+      startAt = Math.max(startAt, first - hintOffset);
+    }
+    regex.lastIndex = startAt;
+    for (;;) {
+      const m = regex.exec(text);
+      if (m === null) return null;
+      const span = m.indices?.[1];
+      if (span !== undefined && span[0] >= from && span[1] > span[0]) {
+        const start = span[0];
+        const end = resolve === undefined ? span[1] : resolve(text, start, span[1]);
+        if (end > start) return { start, end };
+      }
+      regex.lastIndex = m.index + 1;
+    }
+  };
+
   return {
     kind: spec.kind,
     maxLength: spec.maxLength,
+    lookBehind,
     regexes: [regex, tail],
     find(text, from, memo = {}) {
+      if (spec.valueGroup === true) return findGroup(text, from, memo);
       let startAt = from;
       if (hints.length > 0) {
-        const first = firstHint(text, Math.max(0, from - HINT_LOOKBACK), hints, memo);
+        const first = firstHint(text, Math.max(0, from - hintLookback), hints, memo);
         if (first === -1) return null;
         startAt = Math.max(from, first - hintOffset);
       }
@@ -164,18 +217,16 @@ export function prefixTail(lookbehind: string, variants: readonly TailVariant[])
  * without that, a hint that never occurs would be searched to the end of the text after every match (quadratic).
  */
 function firstHint(text: string, from: number, hints: readonly string[], memo: FindMemo): number {
-  const hintAt = (memo.hintAt ??= hints.map(() => -1));
-  const hintFrom = (memo.hintFrom ??= hints.map(() => Infinity));
+  const cache = (memo.hints ??= new Map());
   let first = -1;
-  for (let k = 0; k < hints.length; k++) {
-    let at = hintAt[k] as number;
-    // The memo holds the first occurrence after hintFrom[k]; it still answers for any later `from` it doesn't pass.
-    if (!((hintFrom[k] as number) <= from && (at === -1 || at >= from))) {
-      at = text.indexOf(hints[k] as string, from);
-      hintAt[k] = at;
-      hintFrom[k] = from;
+  for (const hint of hints) {
+    let entry = cache.get(hint);
+    // The entry holds the first occurrence after entry.from; it still answers for any later `from` it doesn't pass.
+    if (entry === undefined || !(entry.from <= from && (entry.at === -1 || entry.at >= from))) {
+      entry = { from, at: text.indexOf(hint, from) };
+      cache.set(hint, entry);
     }
-    if (at !== -1 && (first === -1 || at < first)) first = at;
+    if (entry.at !== -1 && (first === -1 || entry.at < first)) first = entry.at;
   }
   return first;
 }
@@ -183,4 +234,54 @@ function firstHint(text: string, from: number, hints: readonly string[], memo: F
 function withFlag(regex: RegExp, flag: string): RegExp {
   const flags = regex.flags.replace('y', '');
   return new RegExp(regex.source, flags.includes(flag) ? flags : flags + flag);
+}
+
+/**
+ * One kind recognised by several detectors (say, a token prefix and a `name = value` form): `find` returns the
+ * earliest candidate of any of them (the longest on a tie), `tailStart` the earliest undecided start of any.
+ * Each part keeps its own memo, so their hint searches stay linear.
+ *
+ * @example
+ * const aws = anyOf('aws_secret_key', [assignmentForm, afterKeyIdForm]);
+ */
+export function anyOf(kind: string, parts: readonly Detector[]): Detector {
+  return {
+    kind,
+    maxLength: Math.max(...parts.map((p) => p.maxLength)),
+    lookBehind: Math.max(...parts.map((p) => p.lookBehind ?? DEFAULT_LOOK_BEHIND)),
+    regexes: parts.flatMap((p) => p.regexes),
+    find(text, from, memo = {}) {
+      const shared = (memo.hints ??= new Map());
+      const state = ((memo as AnyOfMemo).parts ??= parts.map(() => ({ memo: { hints: shared }, from: Infinity, hit: null })));
+      let best: DetectorMatch | null = null;
+      for (let i = 0; i < parts.length; i++) {
+        const part = state[i] as AnyOfPart;
+        // A part's answer for an earlier `from` still holds if it starts at or after this one (the engine's own rule).
+        if (!(part.from <= from && (part.hit === null || part.hit.start >= from))) {
+          part.hit = (parts[i] as Detector).find(text, from, part.memo);
+          part.from = from;
+        }
+        const hit = part.hit;
+        if (hit !== null && (best === null || hit.start < best.start || (hit.start === best.start && hit.end > best.end))) {
+          best = hit;
+        }
+      }
+      return best;
+    },
+    tailStart(text, from) {
+      let first = text.length;
+      for (const part of parts) first = Math.min(first, part.tailStart(text, from));
+      return first;
+    },
+  };
+}
+
+interface AnyOfPart {
+  readonly memo: FindMemo;
+  from: number;
+  hit: DetectorMatch | null;
+}
+
+interface AnyOfMemo extends FindMemo {
+  parts?: AnyOfPart[];
 }

@@ -42,7 +42,9 @@ export function findMatches(
   limit = Infinity,
 ): { matches: EngineMatch[]; pos: number } {
   const matches: EngineMatch[] = [];
-  const memos: FindMemo[] = detectors.map(() => ({}));
+  // One hint cache for the whole scan: detectors that look for the same hint (`sk-`, `AKIA`) search for it once.
+  const hints: NonNullable<FindMemo['hints']> = new Map();
+  const memos: FindMemo[] = detectors.map(() => ({ hints }));
   const next: (DetectorMatch | null)[] = detectors.map((d, i) => d.find(text, from, memos[i]));
   let pos = from;
   for (;;) {
