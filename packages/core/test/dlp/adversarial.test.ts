@@ -2,7 +2,7 @@
 
 import { DLP_KINDS, createDlpScanner } from '../../src/dlp/index.js';
 import { POSITIVES } from './fixtures.js';
-import { scannerWithAll } from './helpers.js';
+import { inContext, scannerWithAll } from './helpers.js';
 
 const MIB = 1 << 20;
 const fill = (unit: string): string => unit.repeat(Math.ceil(MIB / unit.length)).slice(0, MIB);
@@ -56,7 +56,7 @@ describe('adversarial 1 MiB inputs', () => {
   it('scans 1 MiB of back-to-back secrets of every kind', () => {
     const scanner = scannerWithAll('mask');
     for (const kind of DLP_KINDS) {
-      const unit = POSITIVES[kind].map((s) => (kind === 'bearer_token' ? `Bearer ${s}` : s)).join(' ') + ' ';
+      const unit = POSITIVES[kind].map((s) => inContext(kind, s).text).join('\n') + '\n';
       const text = fill(unit);
       const result = scanner.scanText(text);
       expect(result.counts[kind]).toBeGreaterThan(1000);

@@ -1,0 +1,260 @@
+// Detectors for secrets given as `name = value` (env, INI, JSON, YAML, code, CLI flags, XML): only the value is masked.
+//
+// A keyword regex finds where a name could end; the separator and the value are then walked in code, reading a
+// bounded number of characters on each side. That keeps every candidate O(1) and lets the stream masker ask
+// "could the value still grow?" exactly, without holding back text that merely mentions `password`.
+
+import type { Detector, DetectorMatch } from './detector.js';
+
+/**
+ * What an assignment detector found before the value, for the name and value checks.
+ *
+ * @example
+ * const site: AssignmentSite = { name: 'DB_PASSWORD', normalized: 'dbpassword', before: 10, quoted: false, flag: false };
+ */
+export interface AssignmentSite {
+  /** The name as written, e.g. `--db-password`, `$apiKey`, `spring.datasource.password`. */
+  readonly name: string;
+  /** Lower-cased, without `_`, `-`, `.`, `$` or `@`: `dbpassword`, `apikey`. */
+  readonly normalized: string;
+  /** The character code right before the name (`-1` at the start of the text): `<` for XML, `:` in `.npmrc`. */
+  readonly before: number;
+  /** The value was quoted. */
+  readonly quoted: boolean;
+  /** The name was a command-line flag (`--token abc`, `-Password 'x'`). */
+  readonly flag: boolean;
+}
+
+/**
+ * Declarative description of an assignment detector.
+ *
+ * @example
+ * const spec: AssignmentSpec = {
+ *   kind: 'npm_token',
+ *   keywords: /_auth(?:token)?(?![A-Za-z0-9_.-])/gi,
+ *   name: (site) => site.before === 58,
+ *   value: (value) => value.length >= 8,
+ *   maxValue: 512,
+ * };
+ */
+export interface AssignmentSpec {
+  readonly kind: string;
+  /** Global regex for the word a name must end with; the detector walks back from it to the start of the name. */
+  readonly keywords: RegExp;
+  /** Accepts or rejects the name (and its context). */
+  readonly name: (site: AssignmentSite) => boolean;
+  /** Accepts or rejects the value (without its quotes). */
+  readonly value: (value: string, site: AssignmentSite) => boolean;
+  /** Longest value considered; a longer one is not this kind (nor masked in part). */
+  readonly maxValue: number;
+}
+
+/** Longest name (with its keyword) walked back over: longer runs are not identifiers but data. */
+const NAME_MAX = 64;
+/** Blanks allowed on each side of the separator (aligned YAML, INI and Makefiles). */
+const BLANKS_MAX = 16;
+/**
+ * Longest stretch between the end of a name and its value: closing quote (2), `]` (1), blanks, a separator of up
+ * to 4 characters (`:::=`), blanks, opening quote (2).
+ */
+const GAP_MAX = 2 + 1 + BLANKS_MAX + 4 + BLANKS_MAX + 2;
+/** The look-behind of every assignment detector: the character before the name, the name, the gap. */
+const LOOK_BEHIND = 1 + NAME_MAX + GAP_MAX;
+
+const PENDING = -2;
+
+const isNameChar = (c: number): boolean =>
+  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45 || c === 46 || c === 36 || c === 64;
+const isBlank = (c: number): boolean => c === 32 || c === 9;
+const isQuote = (c: number): boolean => c === 34 || c === 39 || c === 96;
+
+/**
+ * Characters that end an unquoted value: blanks, line breaks, quotes and the punctuation that closes code; `&` only
+ * in a URL query (`?password=x&user=y`), since `.env` and INI passwords may contain it.
+ */
+function endsUnquoted(c: number, query: boolean): boolean {
+  return (
+    c <= 32 ||
+    isQuote(c) ||
+    c === 44 || // ,
+    c === 59 || // ;
+    (c === 38 && query) || // &
+    c === 40 || // (
+    c === 41 || // )
+    c === 91 || // [
+    c === 93 || // ]
+    c === 123 || // {
+    c === 125 || // }
+    c === 60 || // <
+    c === 62 || // >
+    c === 92 || // \ (an escaped line break in JSON or .env)
+    c === 124 // |
+  );
+}
+
+interface Parsed {
+  /** Value start, or PENDING / -1 when there is none yet / none at all. */
+  start: number;
+  end: number;
+  nameStart: number;
+  nameEnd: number;
+  quoted: boolean;
+}
+
+const NONE: Parsed = { start: -1, end: -1, nameStart: 0, nameEnd: 0, quoted: false };
+
+/**
+ * Creates a detector from an {@link AssignmentSpec}. Candidates are values; the name and separator before them are
+ * look-behind (at most {@link LOOK_BEHIND} characters), so the stream masker keeps them as context.
+ *
+ * @example
+ * const detector = createAssignmentDetector(spec);
+ * detector.find('DB_PASSWORD=hunter2pass', 0); // { start: 12, end: 23 }
+ */
+export function createAssignmentDetector(spec: AssignmentSpec): Detector {
+  const keywords = new RegExp(spec.keywords.source, spec.keywords.flags.includes('g') ? spec.keywords.flags : `${spec.keywords.flags}g`);
+  // A value's decision reads the value, its closing quote and one character after it.
+  const maxLength = spec.maxValue + 3;
+
+  /** Parses the assignment whose name ends at `nameEnd`; `final` says the text ends for good at its end. */
+  function parse(text: string, keywordStart: number, nameEnd: number, final: boolean): Parsed | null {
+    const len = text.length;
+    if (nameEnd >= len) return null;
+    let nameStart = keywordStart;
+    while (nameStart > 0 && nameEnd - nameStart < NAME_MAX && isNameChar(text.charCodeAt(nameStart - 1))) nameStart--;
+    if (nameStart > 0 && isNameChar(text.charCodeAt(nameStart - 1))) return null;
+    const before = nameStart > 0 ? text.charCodeAt(nameStart - 1) : -1;
+    const flag = text.charCodeAt(nameStart) === 45;
+    let i = nameEnd;
+    // A quoted name (`"password":`, `\"token\":`, `ENV['API_KEY'] =`) may be followed by its closing quote and `]`.
+    let quotedName = false;
+    if (isQuote(text.charCodeAt(i))) {
+      quotedName = true;
+      i++;
+    } else if (text.charCodeAt(i) === 92 && isQuote(text.charCodeAt(i + 1))) {
+      quotedName = true;
+      i += 2;
+    }
+    if (text.charCodeAt(i) === 93) i++;
+    const blanksFrom = i;
+    while (i < len && i - blanksFrom < BLANKS_MAX && isBlank(text.charCodeAt(i))) i++;
+    const spaced = i > blanksFrom;
+    if (i >= len) return null;
+    // The separator: `=`, `==`, `=>`, `:`, `:=`, `::=`, `:::=`, `?=`, `.=`; `>` after `<name`; `,` after a
+    // quoted name (a call's arguments); a blank after a command-line flag.
+    const c = text.charCodeAt(i);
+    const next = i + 1 < len ? text.charCodeAt(i + 1) : -1;
+    if (c === 61) {
+      // `=`, `=>`, `==`, `===`: at most four characters, which GAP_MAX counts on.
+      const sepStart = i;
+      i += next === 62 ? 2 : 1;
+      while (i < len && text.charCodeAt(i) === 61 && i - sepStart < 3) i++;
+    } else if (c === 58) {
+      let j = i;
+      while (j < len && j - i < 3 && text.charCodeAt(j) === 58) j++;
+      i = j < len && text.charCodeAt(j) === 61 ? j + 1 : j - i === 1 ? j : -1;
+      if (i === -1) return null;
+    } else if ((c === 63 || c === 46) && next === 61) {
+      i += 2;
+    } else if (c === 62 && before === 60) {
+      i += 1;
+    } else if (c === 44 && quotedName) {
+      i += 1;
+    } else if (!(flag && spaced)) {
+      return null;
+    }
+    if (i >= len) return null;
+    const xml = c === 62;
+    const gapFrom = i;
+    while (i < len && i - gapFrom < BLANKS_MAX && (isBlank(text.charCodeAt(i)) || (xml && (text.charCodeAt(i) === 10 || text.charCodeAt(i) === 13)))) i++;
+    if (i >= len) return null;
+    // The opening quote, plain or escaped (`\"` inside a JSON string).
+    let quote = -1;
+    let escaped = false;
+    const q = text.charCodeAt(i);
+    if (isQuote(q)) {
+      quote = q;
+      i++;
+    } else if (q === 92 && i + 1 < len && isQuote(text.charCodeAt(i + 1))) {
+      quote = text.charCodeAt(i + 1);
+      escaped = true;
+      i += 2;
+    } else if (q === 92 && i + 1 >= len) {
+      // An escaped quote cut after its backslash: the value would start past the end, nothing to hold.
+      return null;
+    }
+    const start = i;
+    if (start >= len) return null;
+    const found = (end: number): Parsed => ({ start, end, nameStart, nameEnd, quoted: quote !== -1 });
+    const limit = start + spec.maxValue;
+    if (quote === -1) {
+      const query = before === 63 || before === 38;
+      while (i < len && i <= limit && !endsUnquoted(text.charCodeAt(i), query)) i++;
+      if (i > limit) return NONE;
+      if (i >= len) return found(final ? i : PENDING);
+      // `token = getToken()`: a call, not a literal.
+      if (text.charCodeAt(i) === 40) return NONE;
+      return found(i);
+    }
+    while (i < len && i <= limit) {
+      const v = text.charCodeAt(i);
+      if (v === quote || v === 92 || v === 10 || v === 13) break;
+      i++;
+    }
+    if (i > limit) return NONE;
+    if (i >= len) return found(final ? i : PENDING);
+    const stop = text.charCodeAt(i);
+    if (escaped) {
+      // `\"value\"`: the value ends at a backslash that escapes the closing quote.
+      if (stop !== 92) return NONE;
+      if (i + 1 >= len) return found(final ? i : PENDING);
+      return text.charCodeAt(i + 1) === quote ? found(i) : NONE;
+    }
+    return stop === quote ? found(i) : NONE;
+  }
+
+  function accept(text: string, parsed: Parsed): boolean {
+    const site = siteOf(text, parsed);
+    return spec.name(site) && spec.value(text.slice(parsed.start, parsed.end), site);
+  }
+
+  return {
+    kind: spec.kind,
+    maxLength,
+    lookBehind: LOOK_BEHIND,
+    regexes: [keywords],
+    find(text: string, from: number): DetectorMatch | null {
+      keywords.lastIndex = Math.max(0, from - LOOK_BEHIND);
+      for (;;) {
+        const m = keywords.exec(text);
+        if (m === null) return null;
+        const nameEnd = m.index + m[0].length;
+        keywords.lastIndex = nameEnd > m.index ? nameEnd : m.index + 1;
+        if (nameEnd < text.length && isNameChar(text.charCodeAt(nameEnd))) continue;
+        const parsed = parse(text, m.index, nameEnd, true);
+        if (parsed === null || parsed.start < from || parsed.end <= parsed.start) continue;
+        if (accept(text, parsed)) return { start: parsed.start, end: parsed.end };
+      }
+    },
+    tailStart(text: string, from: number): number {
+      keywords.lastIndex = Math.max(0, from - LOOK_BEHIND);
+      for (;;) {
+        const m = keywords.exec(text);
+        if (m === null) return text.length;
+        const nameEnd = m.index + m[0].length;
+        keywords.lastIndex = nameEnd > m.index ? nameEnd : m.index + 1;
+        if (nameEnd < text.length && isNameChar(text.charCodeAt(nameEnd))) continue;
+        const parsed = parse(text, m.index, nameEnd, false);
+        if (parsed !== null && parsed.end === PENDING && parsed.start >= from) return parsed.start;
+      }
+    },
+  };
+}
+
+function siteOf(text: string, parsed: Parsed): AssignmentSite {
+  const raw = text.slice(parsed.nameStart, parsed.nameEnd);
+  const flag = raw.startsWith('-');
+  const name = flag ? raw.replace(/^-{1,2}/, '') : raw;
+  const before = parsed.nameStart > 0 ? text.charCodeAt(parsed.nameStart - 1) : -1;
+  return { name, normalized: name.toLowerCase().replace(/[_.$@-]/g, ''), before, quoted: parsed.quoted, flag };
+}

@@ -1,0 +1,57 @@
+// Documented example keys and obvious placeholders, which are left in clear so agents can write documentation.
+
+/**
+ * Example credentials published in vendors' own documentation (AWS's `…EXAMPLE` key pair, Stripe's and jwt.io's
+ * sample values). They are public, can't authenticate anything, and appear in every tutorial an agent quotes.
+ * Built from pieces so this file is not itself flagged by secret scanners.
+ *
+ * @example
+ * DOCUMENTED_EXAMPLES.has('AKIA' + 'IOSFODNN7EXAMPLE'); // true
+ */
+export const DOCUMENTED_EXAMPLES: ReadonlySet<string> = new Set([
+  // AWS IAM user guide and CLI docs.
+  'AKIA' + 'IOSFODNN7EXAMPLE',
+  'AKIA' + 'I44QH8DHBEXAMPLE',
+  'wJalrXUtnFEMI/K7MDENG/' + 'bPxRfiCYEXAMPLEKEY',
+  'je7MtGbClwBF/2Zp9Utk/' + 'h3yCo8nvbEXAMPLEKEY',
+  // Stripe API reference.
+  'sk_' + 'test_4eC39HqLyjWDarjtT1zdp7dc',
+  // The token jwt.io shows by default.
+  'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.' +
+    'eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.' +
+    'SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c',
+]);
+
+/** Words that mark a value as a stand-in rather than a credential (`sk-your-key-here`, `…EXAMPLEKEY`). */
+const PLACEHOLDER_WORDS = /example|placeholder|changeme|your[_-]?(?:api|secret|token|key|pass|own)|redacted|dummy|insert[_-]?your|replace[_-]?me/i;
+
+/**
+ * True when `text[start, end)` is a documented example or an obvious placeholder: a vendor's published sample, a
+ * body that is one character repeated (`ghp_xxxx…`, `****`), or one naming itself a stand-in (`…EXAMPLE`,
+ * `your_api_key`). `bodyFrom` skips a known prefix such as `ghp_` before the repetition check.
+ *
+ * @defaultValue `bodyFrom` = `start`
+ * @example
+ * isPlaceholder('ghp_' + 'x'.repeat(36), 0, 40, 4); // true
+ * isPlaceholder('AKIA' + 'IOSFODNN7EXAMPLE', 0, 20); // true
+ */
+export function isPlaceholder(text: string, start: number, end: number, bodyFrom = start): boolean {
+  const value = text.slice(start, end);
+  if (DOCUMENTED_EXAMPLES.has(value)) return true;
+  if (PLACEHOLDER_WORDS.test(value)) return true;
+  return isRepeated(text, bodyFrom, end);
+}
+
+/** True when `text[from, to)` is one character repeated, ignoring separators (`xxxx-xxxx`, `0000`). */
+function isRepeated(text: string, from: number, to: number): boolean {
+  let first = -1;
+  let seen = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 45 || c === 95 || c === 46) continue;
+    if (first === -1) first = c;
+    else if (c !== first) return false;
+    seen++;
+  }
+  return seen >= 4;
+}

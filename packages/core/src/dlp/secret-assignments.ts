@@ -1,0 +1,152 @@
+// The kinds found as `name = value`: generic passwords, tokens and keys, AWS secret keys, .npmrc tokens, Azure
+// storage keys and SAS signatures, GCP service-account key ids. Names and values are checked in code.
+
+import { createAssignmentDetector, type AssignmentSite } from './assignment.js';
+import type { Detector } from './detector.js';
+import { isPlaceholder } from './placeholders.js';
+
+/** Name endings (lower-cased, separators removed) that say the value is a credential. */
+const SECRET_ENDINGS = [
+  'password', 'passwd', 'pwd', 'passphrase', 'pass',
+  'secret', 'token', 'credential', 'credentials', 'creds', 'auth', 'pat',
+  'apikey', 'accesskey', 'privatekey', 'secretkey', 'authkey', 'encryptionkey', 'signingkey', 'masterkey',
+  'sessionkey', 'secretkeybase',
+];
+/** Endings that are only a credential as a whole word: `DB_PASS`, `npmAuth`, `AZURE_DEVOPS_PAT`, not `bypass`, `oauth`. */
+const WHOLE_WORD_ENDINGS = new Set(['pass', 'auth', 'pat', 'pwd']);
+/** Names that end like a credential but hold public or throwaway values (pagination cursors, CSRF nonces). */
+const NOT_SECRET_ENDINGS = [
+  'publictoken', 'csrftoken', 'xsrftoken', 'pagetoken', 'nexttoken', 'continuationtoken', 'synctoken',
+  'cancellationtoken', 'resumetoken', 'publicapikey', 'publishablekey',
+];
+const PASSWORD_ENDINGS = ['password', 'passwd', 'pwd', 'passphrase', 'pass'];
+
+const isLetter = (c: string | undefined): boolean => c !== undefined && /[A-Za-z]/.test(c);
+const isLowerLetter = (c: string | undefined): boolean => c !== undefined && c >= 'a' && c <= 'z';
+const isUpperLetter = (c: string | undefined): boolean => c !== undefined && c >= 'A' && c <= 'Z';
+
+/** The ending of `site.normalized` that makes it a credential name, or `undefined`. */
+function secretEnding(site: AssignmentSite): string | undefined {
+  const name = site.normalized;
+  if (NOT_SECRET_ENDINGS.some((e) => name.endsWith(e))) return undefined;
+  for (const ending of SECRET_ENDINGS) {
+    if (!name.endsWith(ending)) continue;
+    if (!WHOLE_WORD_ENDINGS.has(ending)) return ending;
+    // Whole word: nothing before it, a separator, or a camel-case boundary (`dbPass`).
+    const raw = site.name;
+    const k = raw.length - ending.length;
+    const prev = raw[k - 1];
+    if (k === 0 || !isLetter(prev) || (isLowerLetter(prev) && isUpperLetter(raw[k]))) return ending;
+  }
+  return undefined;
+}
+
+/** Starts of values that are references, templates, paths or YAML syntax rather than literals. */
+const NOT_LITERAL_START = new Set(['$', '%', '{', '<', '[', '(', '*', '&', '!', '#', '/', '~', '`']);
+const FILE_NAME = /\.(?:pem|key|pub|json|ya?ml|txt|env|p12|pfx|crt|cer|der|jks|keystore|ini|conf|cfg|xml|properties|toml|gpg|asc)$/i;
+const IDENTIFIER_PATH = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
+
+/**
+ * Whether a value given to a credential name looks like a literal secret: long enough, not a reference
+ * (`$VAR`, `${{ secrets.X }}`, `<your-token>`), not a word, type or path (`string`, `None`, `./key.pem`), not code
+ * (`config.db.password`), not a placeholder. Gitleaks' generic rule rejects letters-only values the same way.
+ *
+ * @example
+ * isLiteralSecret('hunter2pass', 6, false); // true
+ * isLiteralSecret('process.env.DB_PASSWORD', 6, false); // false
+ */
+export function isLiteralSecret(value: string, min: number, quoted: boolean): boolean {
+  if (value.length < min) return false;
+  if (NOT_LITERAL_START.has(value[0] as string)) return false;
+  if (value.startsWith('./') || value.startsWith('..')) return false;
+  if (/\s/.test(value) || value.includes('://') || value.includes('{{') || value.includes('${')) return false;
+  if (!/[A-Za-z]/.test(value) || /^[A-Za-z_.-]+$/.test(value)) return false;
+  if (FILE_NAME.test(value)) return false;
+  if (!quoted && IDENTIFIER_PATH.test(value)) return false;
+  return !isPlaceholder(value, 0, value.length);
+}
+
+const genericSecret = createAssignmentDetector({
+  kind: 'generic_secret',
+  keywords: /(?:passw(?:or)?d|passphrase|pass|pwd|secret|token|key|credentials?|creds|auth|pat)(?![A-Za-z0-9_.-])/gi,
+  name: (site) => secretEnding(site) !== undefined,
+  value: (value, site) => {
+    if (site.flag && value.startsWith('-')) return false;
+    const min = PASSWORD_ENDINGS.some((e) => site.normalized.endsWith(e)) ? 6 : 8;
+    return isLiteralSecret(value, min, site.quoted);
+  },
+  maxValue: 1024,
+});
+
+const AWS_SECRET_VALUE = /^[A-Za-z0-9/+]{40}$/;
+
+/** A 40-character AWS secret access key: base64 alphabet, both cases, not AWS's documented example. */
+export function isAwsSecretValue(value: string): boolean {
+  return AWS_SECRET_VALUE.test(value) && /[a-z]/.test(value) && /[A-Z]/.test(value) && !isPlaceholder(value, 0, 40);
+}
+
+const awsSecretAssignment = createAssignmentDetector({
+  kind: 'aws_secret_key',
+  keywords: /(?:secret_?access_?key|secret_?key|secret)(?![A-Za-z0-9_.-])/gi,
+  name: (site) =>
+    site.normalized.endsWith('secretaccesskey') ||
+    (site.normalized.includes('aws') && (site.normalized.endsWith('secretkey') || site.normalized.endsWith('secret'))),
+  value: (value) => isAwsSecretValue(value),
+  maxValue: 40,
+});
+
+const npmrcToken = createAssignmentDetector({
+  kind: 'npm_token',
+  // `.npmrc`: `//registry.npmjs.org/:_authToken=…`, or `_auth` / `_password` (base64) at the start of a line.
+  keywords: /_auth(?:token)?|_password/gi,
+  name: (site) =>
+    (site.name === '_authToken' || site.name === '_auth' || site.name === '_password') &&
+    (site.before === 58 || site.before === 10 || site.before === 13 || site.before === -1),
+  value: (value) => isLiteralSecret(value, 8, true),
+  maxValue: 512,
+});
+
+const AZURE_STORAGE_VALUE = /^[A-Za-z0-9+/]{42,86}={1,2}$/;
+
+const azureStorageKey = createAssignmentDetector({
+  kind: 'azure_key',
+  // Storage / Cosmos DB `AccountKey=` (64 bytes) and Service Bus / Event Hubs `SharedAccessKey=` (32 bytes).
+  keywords: /(?:account|storage|access)_?key(?![A-Za-z0-9_.-])/gi,
+  name: (site) => ['accountkey', 'storagekey', 'sharedaccesskey'].some((e) => site.normalized.endsWith(e)),
+  value: (value) => AZURE_STORAGE_VALUE.test(value) && !isPlaceholder(value, 0, value.length),
+  maxValue: 88,
+});
+
+const azureSasSignature = createAssignmentDetector({
+  kind: 'azure_key',
+  // A shared access signature's `sig=` query parameter (URL-encoded base64 HMAC).
+  keywords: /sig(?![A-Za-z0-9_.-])/g,
+  name: (site) => site.name === 'sig' && (site.before === 63 || site.before === 38),
+  value: (value) => /^[A-Za-z0-9%+/=_-]{20,}$/.test(value) && /[0-9%]/.test(value) && !isPlaceholder(value, 0, value.length),
+  maxValue: 256,
+});
+
+const gcpKeyId = createAssignmentDetector({
+  kind: 'gcp_service_account',
+  // The `private_key_id` of a service-account key file (its `private_key` is masked as `private_key`).
+  keywords: /private_key_id/g,
+  name: (site) => site.name === 'private_key_id',
+  value: (value) => /^[0-9a-f]{40}$/.test(value) && !isPlaceholder(value, 0, 40),
+  maxValue: 40,
+});
+
+/**
+ * The assignment-form detectors. Kinds with token forms too (`aws_secret_key`, `npm_token`, `azure_key`) are
+ * combined with them in `key-patterns.ts`.
+ *
+ * @example
+ * ASSIGNMENT_DETECTORS.genericSecret.find('password = "hunter2pass"', 0); // { start: 12, end: 23 }
+ */
+export const ASSIGNMENT_DETECTORS = Object.freeze({
+  genericSecret,
+  awsSecretAssignment,
+  npmrcToken,
+  azureStorageKey,
+  azureSasSignature,
+  gcpKeyId,
+} satisfies Record<string, Detector>);
