@@ -53,11 +53,13 @@ export interface AssignmentSpec {
 const NAME_MAX = 64;
 /** Blanks allowed on each side of the separator (aligned YAML, INI and Makefiles). */
 const BLANKS_MAX = 16;
+/** Longest type written between a name and its `=` (`var token string =`, `token: String =`). */
+const TYPE_MAX = 24;
 /**
- * Longest stretch between the end of a name and its value: closing quote (2), `]` (1), blanks, a separator of up
- * to 4 characters (`:::=`), blanks, opening quote (2).
+ * Longest stretch between the end of a name and its value: closing quote (2), `]` (1), blanks, `:` and blanks
+ * before a type, the type and blanks, a separator of up to 4 characters (`:::=`), blanks, opening quote (2).
  */
-const GAP_MAX = 2 + 1 + BLANKS_MAX + 4 + BLANKS_MAX + 2;
+const GAP_MAX = 2 + 1 + BLANKS_MAX + 1 + BLANKS_MAX + TYPE_MAX + BLANKS_MAX + 4 + BLANKS_MAX + 2;
 /** The look-behind of every assignment detector: the character before the name, the name, the gap. */
 const LOOK_BEHIND = 1 + NAME_MAX + GAP_MAX;
 
@@ -67,6 +69,27 @@ const isNameChar = (c: number): boolean =>
   (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45 || c === 46 || c === 36 || c === 64;
 const isBlank = (c: number): boolean => c === 32 || c === 9;
 const isQuote = (c: number): boolean => c === 34 || c === 39 || c === 96;
+const isTypeChar = (c: number): boolean =>
+  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 46 || c === 60 || c === 62 || c === 91 || c === 93 || c === 63;
+const isLetterCode = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+
+/**
+ * After a name (or its `:`), a type and then a lone `=` (`string =`, `String? =`): the index just past the `=`,
+ * or -1. Bounded by {@link TYPE_MAX} and {@link BLANKS_MAX}, as {@link GAP_MAX} counts on.
+ */
+function typedAssignment(text: string, from: number): number {
+  let k = from;
+  const blanks = k;
+  while (k < text.length && k - blanks < BLANKS_MAX && isBlank(text.charCodeAt(k))) k++;
+  if (!isLetterCode(text.charCodeAt(k))) return -1;
+  const type = k;
+  while (k < text.length && k - type < TYPE_MAX && isTypeChar(text.charCodeAt(k))) k++;
+  const after = k;
+  while (k < text.length && k - after < BLANKS_MAX && isBlank(text.charCodeAt(k))) k++;
+  if (text.charCodeAt(k) !== 61) return -1;
+  const next = text.charCodeAt(k + 1);
+  return next === 61 || next === 62 ? -1 : k + 1;
+}
 
 /**
  * Characters that end an unquoted value: blanks, line breaks, quotes and the punctuation that closes code; `&` only
@@ -92,6 +115,16 @@ function endsUnquoted(c: number, query: boolean): boolean {
   );
 }
 
+/**
+ * True when an XML element's closing tag (`</`) follows at `i`, after at most {@link BLANKS_MAX} blanks or line
+ * breaks: `<password>x</password>` is a value, `<password>@localhost` (a placeholder in a URL) is not.
+ */
+function closesElement(text: string, i: number): boolean {
+  let k = i;
+  while (k < text.length && k - i < BLANKS_MAX && text.charCodeAt(k) <= 32) k++;
+  return text.startsWith('</', k);
+}
+
 interface Parsed {
   /** Value start, or PENDING / -1 when there is none yet / none at all. */
   start: number;
@@ -113,8 +146,9 @@ const NONE: Parsed = { start: -1, end: -1, nameStart: 0, nameEnd: 0, quoted: fal
  */
 export function createAssignmentDetector(spec: AssignmentSpec): Detector {
   const keywords = new RegExp(spec.keywords.source, spec.keywords.flags.includes('g') ? spec.keywords.flags : `${spec.keywords.flags}g`);
-  // A value's decision reads the value, its closing quote and one character after it.
-  const maxLength = spec.maxValue + 3;
+  // A value's decision reads the value, its closing quote and one character after it, or for an XML element the
+  // blanks and `</` after it.
+  const maxLength = spec.maxValue + 3 + BLANKS_MAX + 2;
 
   /** Parses the assignment whose name ends at `nameEnd`; `final` says the text ends for good at its end. */
   function parse(text: string, keywordStart: number, nameEnd: number, final: boolean): Parsed | null {
@@ -124,6 +158,8 @@ export function createAssignmentDetector(spec: AssignmentSpec): Detector {
     while (nameStart > 0 && nameEnd - nameStart < NAME_MAX && isNameChar(text.charCodeAt(nameStart - 1))) nameStart--;
     if (nameStart > 0 && isNameChar(text.charCodeAt(nameStart - 1))) return null;
     const before = nameStart > 0 ? text.charCodeAt(nameStart - 1) : -1;
+    // `https://x-access-token:ghp_…@github.com`, `/api/token:refresh`: a URL, not an assignment.
+    if (before === 47) return null;
     const flag = text.charCodeAt(nameStart) === 45;
     let i = nameEnd;
     // A quoted name (`"password":`, `\"token\":`, `ENV['API_KEY'] =`) may be followed by its closing quote and `]`.
@@ -152,14 +188,22 @@ export function createAssignmentDetector(spec: AssignmentSpec): Detector {
     } else if (c === 58) {
       let j = i;
       while (j < len && j - i < 3 && text.charCodeAt(j) === 58) j++;
-      i = j < len && text.charCodeAt(j) === 61 ? j + 1 : j - i === 1 ? j : -1;
-      if (i === -1) return null;
+      if (j < len && text.charCodeAt(j) === 61) i = j + 1;
+      else if (j - i === 1) {
+        // `token: string = "…"` (TypeScript, Kotlin): the value follows the type's `=`.
+        const typed = typedAssignment(text, j);
+        i = typed === -1 ? j : typed;
+      } else return null;
     } else if ((c === 63 || c === 46) && next === 61) {
       i += 2;
     } else if (c === 62 && before === 60) {
       i += 1;
     } else if (c === 44 && quotedName) {
+      // `("API_TOKEN", "…")`: a call's arguments; the value must be quoted too (checked below).
       i += 1;
+    } else if (spaced && !flag && typedAssignment(text, i) !== -1) {
+      // `var token string = "…"` (Go).
+      i = typedAssignment(text, i);
     } else if (!(flag && spaced)) {
       return null;
     }
@@ -185,12 +229,18 @@ export function createAssignmentDetector(spec: AssignmentSpec): Detector {
     }
     const start = i;
     if (start >= len) return null;
+    if (c === 44 && quote === -1) return null;
     const found = (end: number): Parsed => ({ start, end, nameStart, nameEnd, quoted: quote !== -1 });
     const limit = start + spec.maxValue;
     if (quote === -1) {
-      const query = before === 63 || before === 38;
+      const query = before === 63 || before === 38 || before === 35;
       while (i < len && i <= limit && !endsUnquoted(text.charCodeAt(i), query)) i++;
       if (i > limit) return NONE;
+      if (xml) {
+        // An element's value counts only when its closing tag follows; until that is decided, it is pending.
+        if (closesElement(text, i)) return found(i);
+        return final || i + BLANKS_MAX + 2 <= len ? NONE : found(PENDING);
+      }
       if (i >= len) return found(final ? i : PENDING);
       // `token = getToken()`: a call, not a literal.
       if (text.charCodeAt(i) === 40) return NONE;

@@ -3,7 +3,7 @@
 
 import { anyOf, createRegexDetector, prefixTail, type Detector } from './detector.js';
 import { chars } from './key-patterns.js';
-import { isPlaceholder } from './placeholders.js';
+import { DOCUMENTED_EXAMPLES, isPlaceholder } from './placeholders.js';
 import { requireDigitAndLetter } from './validators.js';
 
 const jwt = createRegexDetector({
@@ -11,7 +11,8 @@ const jwt = createRegexDetector({
   // Header always starts `eyJ` (base64url of `{"`); signature of 16+ so unsigned `alg: none` tokens pass.
   pattern: /(?<![A-Za-z0-9_.-])eyJ[A-Za-z0-9_-]{8,2048}\.[A-Za-z0-9_-]{8,8192}\.[A-Za-z0-9_-]{16,1024}/,
   hints: ['eyJ'],
-  resolve: (text, start, end) => (isPlaceholder(text, start, end, start + 3) ? -1 : end),
+  // Only published examples are spared: base64 of binary claims may legitimately hold runs such as `AAAAAAAA`.
+  resolve: (text, start, end) => (DOCUMENTED_EXAMPLES.has(text.slice(start, end)) ? -1 : end),
   tail: prefixTail('(?<![A-Za-z0-9_.-])', [
     {
       atoms: chars('eyJ'),
@@ -72,19 +73,20 @@ function isLiteralPassword(value: string): boolean {
   return !isPlaceholder(value, 0, value.length);
 }
 
-const CURL_USER = '(?<![A-Za-z0-9_-])(?:-u|--user|--proxy-user)(?:[ \\t]{1,4}|=)["\']?[^\\s:"\']{0,64}:["\']?';
+/** `-u`/`--user`, then a user name without template or placeholder brackets (`<user>`, `${USER}`, `$(cat …)`). */
+const CURL_USER = '(?<![A-Za-z0-9_-])(?:-u|--user|--proxy-user)(?:[ \\t]{1,4}|=)["\']?[^\\s:"\'<>\\[\\]{}()]{0,64}:["\']?';
 
 const curlUser = createRegexDetector({
   kind: 'basic_auth',
   // `curl -u user:password` / `--user=user:password`: only the password is masked.
-  pattern: new RegExp(`${CURL_USER}([^\\s"']{1,128})`),
+  pattern: new RegExp(`${CURL_USER}([^\\s"'<>\\[\\]{}()]{1,128})`),
   valueGroup: true,
   resolve: (text, start, end) => {
     const value = text.slice(start, end);
     // Letters only is a stand-in (`user:token`, `xxx:yyy`), as gitleaks' curl rule also decides.
     return isLiteralPassword(value) && !/^[A-Za-z]+$/.test(value) ? end : -1;
   },
-  tail: new RegExp(`(?<=${CURL_USER})[^\\s"']{0,128}$`),
+  tail: new RegExp(`(?<=${CURL_USER})[^\\s"'<>\\[\\]{}()]{0,128}$`),
   lookBehind: 96,
   maxLength: 129,
 });

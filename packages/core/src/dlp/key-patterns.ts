@@ -149,6 +149,20 @@ const awsSecretPrompt = createRegexDetector({
   maxLength: 41,
 });
 
+const AWS_CONFIGURE_SET = 'aws configure set (?:[A-Za-z0-9_-]{1,32}\\.)?aws_secret_access_key[ \\t]{1,4}["\']?';
+
+const awsSecretConfigureSet = createRegexDetector({
+  kind: 'aws_secret_key',
+  // Shell history: `aws configure set [profile.]aws_secret_access_key <secret>`.
+  pattern: new RegExp(`${AWS_CONFIGURE_SET}([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])`),
+  valueGroup: true,
+  hints: ['aws configure set '],
+  resolve: (text, start, end) => (isAwsSecretValue(text.slice(start, end)) ? end : -1),
+  tail: new RegExp(`(?<=${AWS_CONFIGURE_SET})${AWS_SECRET_CHAR}{0,40}$`),
+  lookBehind: 96,
+  maxLength: 41,
+});
+
 const GHS_JWT = 'eyJ[A-Za-z0-9_-]{8,1024}\\.[A-Za-z0-9_-]{8,2048}\\.[A-Za-z0-9_-]{16,1024}';
 
 const githubToken = createRegexDetector({
@@ -316,7 +330,12 @@ export const KEY_DETECTORS = Object.freeze({
   perplexity_key: perplexityKey,
   huggingface_token: huggingfaceToken,
   aws_access_key: awsAccessKey,
-  aws_secret_key: anyOf('aws_secret_key', [ASSIGNMENT_DETECTORS.awsSecretAssignment, awsSecretAfterKeyId, awsSecretPrompt]),
+  aws_secret_key: anyOf('aws_secret_key', [
+    ASSIGNMENT_DETECTORS.awsSecretAssignment,
+    awsSecretAfterKeyId,
+    awsSecretPrompt,
+    awsSecretConfigureSet,
+  ]),
   github_token: githubToken,
   gitlab_token: gitlabToken,
   slack_token: slackToken,

@@ -23,12 +23,18 @@ export const DOCUMENTED_EXAMPLES: ReadonlySet<string> = new Set([
 ]);
 
 /** Words that mark a value as a stand-in rather than a credential (`sk-your-key-here`, `…EXAMPLEKEY`). */
-const PLACEHOLDER_WORDS = /example|placeholder|changeme|your[_-]?(?:api|secret|token|key|pass|own)|redacted|dummy|insert[_-]?your|replace[_-]?me/i;
+const PLACEHOLDER_WORDS = /example|placeholder|changeme|your[_-]|[_-]here(?![a-z])|redacted|dummy|replace[_-]?me/i;
+
+/**
+ * Eight or more of one character in a row (`xxxxxxxx`, `00000000`, `********`): a stand-in. A random 40-character
+ * key has such a run with a probability of about 1e-11 (base64) or 1e-7 (hex).
+ */
+const LONG_RUN = /(.)\1{7}/;
 
 /**
  * True when `text[start, end)` is a documented example or an obvious placeholder: a vendor's published sample, a
- * body that is one character repeated (`ghp_xxxx…`, `****`), or one naming itself a stand-in (`…EXAMPLE`,
- * `your_api_key`). `bodyFrom` skips a known prefix such as `ghp_` before the repetition check.
+ * body that is one character repeated (`ghp_xxxx…`, `****`) or has a run of eight, or one naming itself a stand-in
+ * (`…EXAMPLE`, `your_api_key`, `key-here`). `bodyFrom` skips a known prefix such as `ghp_` before the repetition check.
  *
  * @defaultValue `bodyFrom` = `start`
  * @example
@@ -38,7 +44,7 @@ const PLACEHOLDER_WORDS = /example|placeholder|changeme|your[_-]?(?:api|secret|t
 export function isPlaceholder(text: string, start: number, end: number, bodyFrom = start): boolean {
   const value = text.slice(start, end);
   if (DOCUMENTED_EXAMPLES.has(value)) return true;
-  if (PLACEHOLDER_WORDS.test(value)) return true;
+  if (PLACEHOLDER_WORDS.test(value) || LONG_RUN.test(value)) return true;
   return isRepeated(text, bodyFrom, end);
 }
 

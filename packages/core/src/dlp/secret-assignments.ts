@@ -68,7 +68,7 @@ export function isLiteralSecret(value: string, min: number, quoted: boolean): bo
 
 const genericSecret = createAssignmentDetector({
   kind: 'generic_secret',
-  keywords: /(?:passw(?:or)?d|passphrase|pass|pwd|secret|token|key|credentials?|creds|auth|pat)(?![A-Za-z0-9_.-])/gi,
+  keywords: /(?:passw(?:or)?d|passphrase|pass|pwd|secret|token|key(?:[_.-]?base)?|credentials?|creds|auth|pat)(?![A-Za-z0-9_.-])/gi,
   name: (site) => secretEnding(site) !== undefined,
   value: (value, site) => {
     if (site.flag && value.startsWith('-')) return false;
@@ -87,7 +87,7 @@ export function isAwsSecretValue(value: string): boolean {
 
 const awsSecretAssignment = createAssignmentDetector({
   kind: 'aws_secret_key',
-  keywords: /(?:secret_?access_?key|secret_?key|secret)(?![A-Za-z0-9_.-])/gi,
+  keywords: /(?:secret[_.-]?access[_.-]?key|secret[_.-]?key|secret)(?![A-Za-z0-9_.-])/gi,
   name: (site) =>
     site.normalized.endsWith('secretaccesskey') ||
     (site.normalized.includes('aws') && (site.normalized.endsWith('secretkey') || site.normalized.endsWith('secret'))),
@@ -111,7 +111,7 @@ const AZURE_STORAGE_VALUE = /^[A-Za-z0-9+/]{42,86}={1,2}$/;
 const azureStorageKey = createAssignmentDetector({
   kind: 'azure_key',
   // Storage / Cosmos DB `AccountKey=` (64 bytes) and Service Bus / Event Hubs `SharedAccessKey=` (32 bytes).
-  keywords: /(?:account|storage|access)_?key(?![A-Za-z0-9_.-])/gi,
+  keywords: /(?:account|storage|access)[_.-]?key(?![A-Za-z0-9_.-])/gi,
   name: (site) => ['accountkey', 'storagekey', 'sharedaccesskey'].some((e) => site.normalized.endsWith(e)),
   value: (value) => AZURE_STORAGE_VALUE.test(value) && !isPlaceholder(value, 0, value.length),
   maxValue: 88,
