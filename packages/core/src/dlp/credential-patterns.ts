@@ -66,10 +66,13 @@ const basicHeader = createRegexDetector({
 /** Passwords that stand in for one in docs and examples (`user:password@`, `-u user:pass`). */
 const PLACEHOLDER_PASSWORDS = new Set(['password', 'pass', 'passwd', 'pwd', 'secret', 'token', 'test', 'changeme', 'changeit', 'admin']);
 
-/** A password worth masking: not empty, not a template (`$PASS`, `${{ … }}`, `<password>`), not a stand-in word. */
+/**
+ * A password worth masking: not empty, not a template (`$PASS`, `${{ … }}`, `<password>`), not a stand-in word or
+ * one that names itself (`pass:word`, `pass%40`, `my-secret`: URL parsers' test strings).
+ */
 function isLiteralPassword(value: string): boolean {
   if (value.length === 0 || '$%{<[*('.includes(value[0] as string)) return false;
-  if (PLACEHOLDER_PASSWORDS.has(value.toLowerCase()) || /^x+$|^y+$|^\*+$/i.test(value)) return false;
+  if (PLACEHOLDER_PASSWORDS.has(value.toLowerCase()) || /^x+$|^y+$|^\*+$/i.test(value) || /pass|secret/i.test(value)) return false;
   return !isPlaceholder(value, 0, value.length);
 }
 

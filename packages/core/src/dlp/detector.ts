@@ -20,10 +20,51 @@ export interface DetectorMatch {
  */
 export interface FindMemo {
   /**
-   * Where each hint string occurs, shared by every detector of one scan (several look for `sk-` or `AKIA`): the
-   * first occurrence at or after `from`, or -1. The engine hands the same map to all memos of a scan.
+   * Where each hint string occurs, shared by every detector of one scan (several look for `sk-` or `AKIA`):
+   * `at[id]` is the first occurrence at or after `from[id]`, or -1, by the hint's registry id. The engine hands
+   * the same cache to all memos of a scan.
    */
-  hints?: Map<string, { from: number; at: number }>;
+  hints?: HintCache;
+  /** Other work shared by the detectors of one scan, such as the parsed `name = value` assignments. */
+  shared?: Record<string, unknown>;
+}
+
+/**
+ * Per-scan hint positions, indexed by hint id (see {@link hintId}). Plain arrays: a scan of a short message
+ * should not pay for a map.
+ *
+ * @example
+ * const cache: HintCache = { at: [], from: [] };
+ */
+export interface HintCache {
+  readonly at: number[];
+  readonly from: number[];
+}
+
+const HINT_IDS = new Map<string, number>();
+
+/**
+ * The registry id of a hint, shared by every detector that uses the same string or regex source.
+ *
+ * @example
+ * hintId('sk-') === hintId('sk-'); // true
+ */
+export function hintId(hint: string | RegExp): number {
+  const key = typeof hint === 'string' ? `s:${hint}` : `r:${hint.source}`;
+  let id = HINT_IDS.get(key);
+  if (id === undefined) {
+    id = HINT_IDS.size;
+    HINT_IDS.set(key, id);
+  }
+  return id;
+}
+
+/** First index at or after `from` where `hint` occurs, or -1. */
+function indexOfHint(text: string, hint: string | RegExp, from: number): number {
+  if (typeof hint === 'string') return text.indexOf(hint, from);
+  hint.lastIndex = from;
+  const m = hint.exec(text);
+  return m === null ? -1 : m.index;
 }
 
 /**
@@ -74,8 +115,11 @@ export interface RegexDetectorSpec {
   readonly kind: string;
   /** The candidate pattern; flags other than `g` are kept, `g` is added. */
   readonly pattern: RegExp;
-  /** Literal substrings of which one must occur for a match to be possible: a cheap `indexOf` pre-check. Default: none (always run). */
-  readonly hints?: readonly string[];
+  /**
+   * Substrings of which one must occur for a match to be possible: a cheap pre-check (`indexOf`, or one regex pass
+   * for a family of prefixes such as `/gh[pousr]_|github_pat_/`). Default: none (always run).
+   */
+  readonly hints?: readonly (string | RegExp)[];
   /** How far before a hint occurrence a match may start, so the regex can begin there instead of at 0. Default `0`. */
   readonly hintOffset?: number;
   /**
@@ -121,7 +165,8 @@ export const DEFAULT_LOOK_BEHIND = 16;
 export function createRegexDetector(spec: RegexDetectorSpec): Detector {
   const regex = withFlag(spec.valueGroup === true ? withFlag(spec.pattern, 'd') : spec.pattern, 'g');
   const tail = withFlag(spec.tail, 'g');
-  const hints = spec.hints ?? [];
+  const hints = (spec.hints ?? []).map((h) => (typeof h === 'string' ? h : withFlag(h, 'g')));
+  const ids = hints.map(hintId);
   const hintOffset = spec.hintOffset ?? 0;
   const lookBehind = spec.lookBehind ?? DEFAULT_LOOK_BEHIND;
   // A hint inside the look-behind (`Bearer `, a key id, `://user:`) may sit that far before the match it announces.
@@ -131,7 +176,7 @@ export function createRegexDetector(spec: RegexDetectorSpec): Detector {
   const findGroup = (text: string, from: number, memo: FindMemo): DetectorMatch | null => {
     let startAt = Math.max(0, from - lookBehind);
     if (hints.length > 0) {
-      const first = firstHint(text, startAt, hints, memo);
+      const first = firstHint(text, startAt, hints, ids, memo);
       if (first === -1) return null;
       startAt = Math.max(startAt, first - hintOffset);
     }
@@ -158,7 +203,7 @@ export function createRegexDetector(spec: RegexDetectorSpec): Detector {
       if (spec.valueGroup === true) return findGroup(text, from, memo);
       let startAt = from;
       if (hints.length > 0) {
-        const first = firstHint(text, Math.max(0, from - hintLookback), hints, memo);
+        const first = firstHint(text, Math.max(0, from - hintLookback), hints, ids, memo);
         if (first === -1) return null;
         startAt = Math.max(from, first - hintOffset);
       }
@@ -216,17 +261,20 @@ export function prefixTail(lookbehind: string, variants: readonly TailVariant[])
  * Earliest occurrence at or after `from` of any hint, or -1. Each hint's last answer is memoised for the scan:
  * without that, a hint that never occurs would be searched to the end of the text after every match (quadratic).
  */
-function firstHint(text: string, from: number, hints: readonly string[], memo: FindMemo): number {
-  const cache = (memo.hints ??= new Map());
+function firstHint(text: string, from: number, hints: readonly (string | RegExp)[], ids: readonly number[], memo: FindMemo): number {
+  const cache = (memo.hints ??= { at: [], from: [] });
   let first = -1;
-  for (const hint of hints) {
-    let entry = cache.get(hint);
-    // The entry holds the first occurrence after entry.from; it still answers for any later `from` it doesn't pass.
-    if (entry === undefined || !(entry.from <= from && (entry.at === -1 || entry.at >= from))) {
-      entry = { from, at: text.indexOf(hint, from) };
-      cache.set(hint, entry);
+  for (let k = 0; k < hints.length; k++) {
+    const id = ids[k] as number;
+    let at = cache.at[id];
+    const since = cache.from[id];
+    // The entry holds the first occurrence after `since`; it still answers for any later `from` it doesn't pass.
+    if (at === undefined || since === undefined || !(since <= from && (at === -1 || at >= from))) {
+      at = indexOfHint(text, hints[k] as string | RegExp, from);
+      cache.at[id] = at;
+      cache.from[id] = from;
     }
-    if (entry.at !== -1 && (first === -1 || entry.at < first)) first = entry.at;
+    if (at !== -1 && (first === -1 || at < first)) first = at;
   }
   return first;
 }
@@ -251,8 +299,9 @@ export function anyOf(kind: string, parts: readonly Detector[]): Detector {
     lookBehind: Math.max(...parts.map((p) => p.lookBehind ?? DEFAULT_LOOK_BEHIND)),
     regexes: parts.flatMap((p) => p.regexes),
     find(text, from, memo = {}) {
-      const shared = (memo.hints ??= new Map());
-      const state = ((memo as AnyOfMemo).parts ??= parts.map(() => ({ memo: { hints: shared }, from: Infinity, hit: null })));
+      const hints = (memo.hints ??= { at: [], from: [] });
+      const shared = (memo.shared ??= {});
+      const state = ((memo as AnyOfMemo).parts ??= parts.map(() => ({ memo: { hints, shared }, from: Infinity, hit: null })));
       let best: DetectorMatch | null = null;
       for (let i = 0; i < parts.length; i++) {
         const part = state[i] as AnyOfPart;

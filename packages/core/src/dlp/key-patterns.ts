@@ -45,7 +45,7 @@ const openaiKey = createRegexDetector({
 const anthropicKey = createRegexDetector({
   kind: 'anthropic_key',
   pattern: /(?<![A-Za-z0-9_-])sk-ant-[A-Za-z0-9_-]{20,256}/,
-  hints: ['sk-ant-'],
+  hints: ['sk-'],
   resolve: notPlaceholder(7, requireDigitAndLetter(7)),
   tail: prefixTail(NOT_KEY_CHAR, [{ atoms: chars('sk-ant-'), rest: `${KEY_BODY}{0,256}` }]),
   maxLength: 263,
@@ -54,7 +54,7 @@ const anthropicKey = createRegexDetector({
 const openrouterKey = createRegexDetector({
   kind: 'openrouter_key',
   pattern: /(?<![A-Za-z0-9_-])sk-or-v1-[0-9a-f]{64}(?![A-Za-z0-9_-])/,
-  hints: ['sk-or-'],
+  hints: ['sk-'],
   resolve: notPlaceholder(9),
   tail: prefixTail(NOT_KEY_CHAR, [{ atoms: chars('sk-or-v1-'), rest: '[0-9a-f]{0,64}' }]),
   maxLength: 74,
@@ -101,8 +101,7 @@ const huggingfaceToken = createRegexDetector({
   kind: 'huggingface_token',
   // User tokens `hf_…` and organisation tokens `api_org_…`: 34 random letters (both cases) in the current format.
   pattern: /(?<![A-Za-z0-9_])(?:hf_|api_org_)[A-Za-z0-9]{30,40}(?![A-Za-z0-9_])/,
-  hints: ['hf_', '_org_'],
-  hintOffset: 3,
+  hints: [/hf_|api_org_/],
   resolve: (text, start, end) => {
     const skip = text.startsWith('hf_', start) ? 3 : 8;
     return isPlaceholder(text, start, end, start + skip) ? -1 : mixedCase(skip)(text, start, end);
@@ -117,7 +116,7 @@ const huggingfaceToken = createRegexDetector({
 const awsAccessKey = createRegexDetector({
   kind: 'aws_access_key',
   pattern: /(?<![A-Za-z0-9])A[KS]IA[A-Z0-9]{16}(?![A-Za-z0-9])/,
-  hints: ['AKIA', 'ASIA'],
+  hints: [/A[KS]IA/],
   resolve: notPlaceholder(4),
   tail: prefixTail('(?<![A-Za-z0-9])', [{ atoms: ['A', '[KS]', 'I', 'A'], rest: '[A-Z0-9]{0,16}' }]),
   maxLength: 21,
@@ -130,7 +129,7 @@ const awsSecretAfterKeyId = createRegexDetector({
   // The secret right after its key id: the IAM console's CSV (`AKIA…,secret`), code (`("AKIA…", "secret")`), tables.
   pattern: /(?<![A-Za-z0-9])A[KS]IA[A-Z0-9]{16}["']?[ \t]{0,4}[,;:|\t ][ \t]{0,4}["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/,
   valueGroup: true,
-  hints: ['AKIA', 'ASIA'],
+  hints: [/A[KS]IA/],
   resolve: (text, start, end) => (isAwsSecretValue(text.slice(start, end)) ? end : -1),
   tail: new RegExp(`(?<=(?<![A-Za-z0-9])A[KS]IA[A-Z0-9]{16}["']?[ \\t]{0,4}[,;:|\\t ][ \\t]{0,4}["']?)${AWS_SECRET_CHAR}{0,40}$`),
   lookBehind: 32,
@@ -169,7 +168,7 @@ const githubToken = createRegexDetector({
   kind: 'github_token',
   // Installation tokens in the stateless format (2026) are `ghs_<app id>_<JWT>`, about 520 characters.
   pattern: new RegExp(`(?<![A-Za-z0-9_])(?:ghs_[0-9]{1,20}_${GHS_JWT}|gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,244})`),
-  hints: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_'],
+  hints: [/gh[pousr]_|github_pat_/],
   resolve: (text, start, end) => (isPlaceholder(text, start, end, start + (text.startsWith('github_pat_', start) ? 11 : 4)) ? -1 : end),
   tail: prefixTail(NOT_WORD_CHAR, [
     { atoms: ['g', 'h', '[pousr]', '_'], rest: '[A-Za-z0-9]{0,251}' },
@@ -207,7 +206,7 @@ const slackToken = createRegexDetector({
   // Bot/user/workspace tokens `xox?-`, configuration tokens `xoxe.xoxp-`, app-level tokens `xapp-`, webhooks.
   pattern:
     /(?<![A-Za-z0-9_-])(?:xox[abeprs]|xoxe\.xox[bp]|xapp)-[A-Za-z0-9-]{10,250}|(?<![A-Za-z0-9_.-])(?:https?:\/\/)?hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9_/]{16,200}/,
-  hints: ['xox', 'xapp-', 'hooks.slack.com'],
+  hints: [/xox|xapp-|hooks\.slack\.com/],
   hintOffset: 8,
   resolve: notPlaceholder(5, requireDigitAndLetter(5)),
   tail: prefixTail(NOT_KEY_CHAR, [
@@ -224,7 +223,7 @@ const stripeKey = createRegexDetector({
   kind: 'stripe_key',
   // Secret and restricted keys only: publishable `pk_` keys are designed to be public.
   pattern: /(?<![A-Za-z0-9_])[rs]k_(?:live|test)_[A-Za-z0-9]{16,247}/,
-  hints: ['_live_', '_test_'],
+  hints: [/_(?:live|test)_/],
   hintOffset: 2,
   resolve: notPlaceholder(8, requireDigitAndLetter(8)),
   tail: prefixTail(NOT_WORD_CHAR, [

@@ -14,6 +14,8 @@ const SECRET_ENDINGS = [
 ];
 /** Endings that are only a credential as a whole word: `DB_PASS`, `npmAuth`, `AZURE_DEVOPS_PAT`, not `bypass`, `oauth`. */
 const WHOLE_WORD_ENDINGS = new Set(['pass', 'auth', 'pat', 'pwd']);
+/** Whole-word endings that may not be the entire name: a bare `PASS:` is test-runner output, not `DB_PASS=`. */
+const NOT_ALONE = new Set(['pass']);
 /** Names that end like a credential but hold public or throwaway values (pagination cursors, CSRF nonces). */
 const NOT_SECRET_ENDINGS = [
   'publictoken', 'csrftoken', 'xsrftoken', 'pagetoken', 'nexttoken', 'continuationtoken', 'synctoken',
@@ -36,20 +38,24 @@ function secretEnding(site: AssignmentSite): string | undefined {
     const raw = site.name;
     const k = raw.length - ending.length;
     const prev = raw[k - 1];
-    if (k === 0 || !isLetter(prev) || (isLowerLetter(prev) && isUpperLetter(raw[k]))) return ending;
+    if (k === 0 ? !NOT_ALONE.has(ending) : !isLetter(prev) || (isLowerLetter(prev) && isUpperLetter(raw[k]))) return ending;
   }
   return undefined;
 }
 
 /** Starts of values that are references, templates, paths or YAML syntax rather than literals. */
 const NOT_LITERAL_START = new Set(['$', '%', '{', '<', '[', '(', '*', '&', '!', '#', '/', '~', '`']);
+const NUMBER = /^[-+]?[0-9][0-9.]*(?:e[-+]?[0-9]+)?$/i;
+/** A value naming what it stands for (`my_password`, `test_api_key_1`, `secret123`) is a stand-in, not the secret. */
+const SELF_NAMING = /pass(?:wor)?d|secret|token|api_?key/i;
 const FILE_NAME = /\.(?:pem|key|pub|json|ya?ml|txt|env|p12|pfx|crt|cer|der|jks|keystore|ini|conf|cfg|xml|properties|toml|gpg|asc)$/i;
 const IDENTIFIER_PATH = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
 
 /**
  * Whether a value given to a credential name looks like a literal secret: long enough, not a reference
- * (`$VAR`, `${{ secrets.X }}`, `<your-token>`), not a word, type or path (`string`, `None`, `./key.pem`), not code
- * (`config.db.password`), not a placeholder. Gitleaks' generic rule rejects letters-only values the same way.
+ * (`$VAR`, `${{ secrets.X }}`, `<your-token>`), not a word, number, type or path (`string`, `None`, `1e-200`,
+ * `./key.pem`), not code (`config.db.password`), not a placeholder or a value naming itself (`my_password`).
+ * Gitleaks' generic rule rejects letters-only values the same way.
  *
  * @example
  * isLiteralSecret('hunter2pass', 6, false); // true
@@ -60,7 +66,7 @@ export function isLiteralSecret(value: string, min: number, quoted: boolean): bo
   if (NOT_LITERAL_START.has(value[0] as string)) return false;
   if (value.startsWith('./') || value.startsWith('..')) return false;
   if (/\s/.test(value) || value.includes('://') || value.includes('{{') || value.includes('${')) return false;
-  if (!/[A-Za-z]/.test(value) || /^[A-Za-z_.-]+$/.test(value)) return false;
+  if (!/[A-Za-z]/.test(value) || /^[\p{L}_.-]+$/u.test(value) || NUMBER.test(value) || SELF_NAMING.test(value)) return false;
   if (FILE_NAME.test(value)) return false;
   if (!quoted && IDENTIFIER_PATH.test(value)) return false;
   return !isPlaceholder(value, 0, value.length);
@@ -68,8 +74,11 @@ export function isLiteralSecret(value: string, min: number, quoted: boolean): bo
 
 const genericSecret = createAssignmentDetector({
   kind: 'generic_secret',
-  keywords: /(?:passw(?:or)?d|passphrase|pass|pwd|secret|token|key(?:[_.-]?base)?|credentials?|creds|auth|pat)(?![A-Za-z0-9_.-])/gi,
-  name: (site) => secretEnding(site) !== undefined,
+  name: (site) => {
+    const ending = secretEnding(site);
+    // `("API_TOKEN", "…")` is an env call; `('auth', '0001_initial')` is a tuple: short words don't name a credential there.
+    return ending !== undefined && !(site.comma && WHOLE_WORD_ENDINGS.has(ending));
+  },
   value: (value, site) => {
     if (site.flag && value.startsWith('-')) return false;
     const min = PASSWORD_ENDINGS.some((e) => site.normalized.endsWith(e)) ? 6 : 8;
@@ -87,7 +96,6 @@ export function isAwsSecretValue(value: string): boolean {
 
 const awsSecretAssignment = createAssignmentDetector({
   kind: 'aws_secret_key',
-  keywords: /(?:secret[_.-]?access[_.-]?key|secret[_.-]?key|secret)(?![A-Za-z0-9_.-])/gi,
   name: (site) =>
     site.normalized.endsWith('secretaccesskey') ||
     (site.normalized.includes('aws') && (site.normalized.endsWith('secretkey') || site.normalized.endsWith('secret'))),
@@ -98,7 +106,6 @@ const awsSecretAssignment = createAssignmentDetector({
 const npmrcToken = createAssignmentDetector({
   kind: 'npm_token',
   // `.npmrc`: `//registry.npmjs.org/:_authToken=…`, or `_auth` / `_password` (base64) at the start of a line.
-  keywords: /_auth(?:token)?|_password/gi,
   name: (site) =>
     (site.name === '_authToken' || site.name === '_auth' || site.name === '_password') &&
     (site.before === 58 || site.before === 10 || site.before === 13 || site.before === -1),
@@ -111,7 +118,6 @@ const AZURE_STORAGE_VALUE = /^[A-Za-z0-9+/]{42,86}={1,2}$/;
 const azureStorageKey = createAssignmentDetector({
   kind: 'azure_key',
   // Storage / Cosmos DB `AccountKey=` (64 bytes) and Service Bus / Event Hubs `SharedAccessKey=` (32 bytes).
-  keywords: /(?:account|storage|access)[_.-]?key(?![A-Za-z0-9_.-])/gi,
   name: (site) => ['accountkey', 'storagekey', 'sharedaccesskey'].some((e) => site.normalized.endsWith(e)),
   value: (value) => AZURE_STORAGE_VALUE.test(value) && !isPlaceholder(value, 0, value.length),
   maxValue: 88,
@@ -120,7 +126,6 @@ const azureStorageKey = createAssignmentDetector({
 const azureSasSignature = createAssignmentDetector({
   kind: 'azure_key',
   // A shared access signature's `sig=` query parameter (URL-encoded base64 HMAC).
-  keywords: /sig(?![A-Za-z0-9_.-])/g,
   name: (site) => site.name === 'sig' && (site.before === 63 || site.before === 38),
   value: (value) => /^[A-Za-z0-9%+/=_-]{20,}$/.test(value) && /[0-9%]/.test(value) && !isPlaceholder(value, 0, value.length),
   maxValue: 256,
@@ -129,7 +134,6 @@ const azureSasSignature = createAssignmentDetector({
 const gcpKeyId = createAssignmentDetector({
   kind: 'gcp_service_account',
   // The `private_key_id` of a service-account key file (its `private_key` is masked as `private_key`).
-  keywords: /private_key_id/g,
   name: (site) => site.name === 'private_key_id',
   value: (value) => /^[0-9a-f]{40}$/.test(value) && !isPlaceholder(value, 0, 40),
   maxValue: 40,

@@ -75,7 +75,8 @@ export function resolveCard(text: string, start: number, end: number): number {
 /**
  * Whether Luhn-valid `digits` are a card: an issuer (Visa, Mastercard, Amex, Discover, JCB, UnionPay, Maestro, …)
  * issues that prefix at that length. 15 digits are only Amex's (34/37): other 15-digit Luhn numbers are IMEIs.
- * An ungrouped 13- or 14-digit number that also carries a valid GS1 check digit is an EAN/GTIN barcode.
+ * An ungrouped 13- or 14-digit number that also carries a valid GS1 check digit is an EAN/GTIN barcode, and an
+ * ungrouped run of 17–19 digits is an id or a hash (real agent traces hold Luhn-valid ones by the handful).
  *
  * @example
  * isCardNumber('4111111111111111', true); // true
@@ -84,6 +85,8 @@ export function resolveCard(text: string, start: number, end: number): number {
 export function isCardNumber(digits: string, ungrouped: boolean): boolean {
   const n = digits.length;
   if (n === 15 && !(digits.startsWith('34') || digits.startsWith('37'))) return false;
+  // 17–19 digits in one run are ids and hashes (snowflakes, hash() output); longer cards are printed grouped.
+  if (ungrouped && n > 16) return false;
   if (ungrouped && (n === 13 || n === 14) && gs1CheckValid(digits)) return false;
   return isIssuedCardNumber(digits);
 }

@@ -378,6 +378,13 @@ export const ASSIGNMENT_NEAR_MISSES: readonly string[] = [
   'password_hash = "$2b$12$' + synth(53, 45) + '"',
   'pwd: /home/runner/work2',
   'version = "token-2.3.1"',
+  // seen in real agent traces (our own samples of the same shapes)
+  "dependencies = [('auth', '0012_alter_user_first_name_max_length'), ('contenttypes', '0002_remove')]",
+  'PASS: 1e-200\nFAIL: -1e-200',
+  "{'PGPASSWORD': 'some:password', 'token': 'test_token_123'}",
+  "password = 'sésame'",
+  "user = User(pk=1, password='hashed_password_123')",
+  "field_order = ['old_password', 'new_password1', 'new_password2']",
   // curl near misses (gitleaks' curl-auth-user false positives)
   "curl -i -u 'test:test'",
   '   curl -sL --user "$1:$2" "$3" > "$4"',
@@ -398,6 +405,9 @@ export const ASSIGNMENT_NEAR_MISSES: readonly string[] = [
   'https://bob@example.com/profile',
   'ssh://git@github.com:22/acme/app.git',
   'mysql://root:<password>@localhost/db',
+  'http://user:pass:word@example.com',
+  'http://user:pass%40@example.com',
+  'http://user:my-secret1@example.com',
   // Basic that is not a credential
   'a basic example of the problem',
   'Authorization: Basic $(echo -n $USER:$PASS | base64)',

@@ -31,12 +31,14 @@ describe('numbers that pass the Luhn check but are not cards', () => {
     ['a number in no issuer range (33)', '3300 1234 5678 9016'],
     ['a number below JCB (3500)', '3500123456789014'],
     ['a 15-digit Visa-prefixed number', '411111111111116'],
+    ['a 19-digit id in one run', 'Hash succeeded: 3622598880019717439'],
+    ['a 19-digit id in one run', 'snowflake 6200000000000000000'],
   ])('leaves %s alone: %s', (_what, text) => {
     untouched(text);
   });
 
   it('still masks cards of every major network, grouped or not', () => {
-    for (const card of ['4111 1111 1111 1111', '5555555555554444', '378282246310005', '6011111111111117', '3566002020360505', '6200000000000005', '36227206271667', '2223003122003222']) {
+    for (const card of ['4111 1111 1111 1111', '5555555555554444', '378282246310005', '6011111111111117', '3566002020360505', '6200000000000005', '36227206271667', '2223003122003222', '6200 0000 0000 0000 000']) {
       expect(defaults.scanText(`card ${card}`).text).toBe('card [REDACTED:credit_card]');
     }
   });
