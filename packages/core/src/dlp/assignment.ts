@@ -51,13 +51,14 @@ export interface AssignmentSpec {
 
 /**
  * The words a credential name ends with (`DB_PASSWORD`, `apiKey`, `client_secret`, `SECRET_KEY_BASE`, `_authToken`,
- * a SAS `sig`, `private_key_id`), matched case-insensitively where no name character follows.
+ * a SAS `sig`, `private_key_id`), matched case-insensitively where no name character follows and a separator
+ * (after an optional closing quote and `]`) or a blank does: the parse rejects the rest, this only skips it sooner.
  *
  * @example
  * ASSIGNMENT_KEYWORDS.test('DB_PASSWORD='); // true
  */
 export const ASSIGNMENT_KEYWORDS =
-  /(?:passw(?:or)?d|passphrase|pass|pwd|secret|token|key(?:[_.-]?base)?|credentials?|creds|auth|pat|sig|private_key_id)(?![A-Za-z0-9_.-])/gi;
+  /(?:passw(?:or)?d|passphrase|pass|pwd|secret|token|key(?:[_.-]?base)?|credentials?|creds|auth|pat|sig|private_key_id)(?![A-Za-z0-9_.-])(?=\\?["'`]?\]?(?:[=:>,?. \t]|$))/gi;
 
 /**
  * Longest value any assignment kind reads (an AWS session token runs to about a thousand characters).
@@ -236,7 +237,8 @@ function parse(text: string, keywordStart: number, nameEnd: number, final: boole
   const start = i;
   if (start >= len) return null;
   if (c === 44 && quote === -1) return null;
-  const found = (end: number): Parsed => ({ start, end, nameStart, nameEnd, quoted: quote !== -1, comma: c === 44 });
+  const quoted = quote !== -1;
+  const comma = c === 44;
   const limit = start + MAX_VALUE;
   if (quote === -1) {
     const query = before === 63 || before === 38 || before === 35;
@@ -244,13 +246,13 @@ function parse(text: string, keywordStart: number, nameEnd: number, final: boole
     if (i > limit) return NONE;
     if (xml) {
       // An element's value counts only when its closing tag follows; until that is decided, it is pending.
-      if (closesElement(text, i)) return found(i);
-      return final || i + BLANKS_MAX + 2 <= len ? NONE : found(PENDING);
+      if (closesElement(text, i)) return { start, end: i, nameStart, nameEnd, quoted, comma };
+      return final || i + BLANKS_MAX + 2 <= len ? NONE : { start, end: PENDING, nameStart, nameEnd, quoted, comma };
     }
-    if (i >= len) return found(final ? i : PENDING);
+    if (i >= len) return { start, end: final ? i : PENDING, nameStart, nameEnd, quoted, comma };
     // `token = getToken()`: a call, not a literal.
     if (text.charCodeAt(i) === 40) return NONE;
-    return found(i);
+    return { start, end: i, nameStart, nameEnd, quoted, comma };
   }
   while (i < len && i <= limit) {
     const v = text.charCodeAt(i);
@@ -258,24 +260,30 @@ function parse(text: string, keywordStart: number, nameEnd: number, final: boole
     i++;
   }
   if (i > limit) return NONE;
-  if (i >= len) return found(final ? i : PENDING);
+  if (i >= len) return { start, end: final ? i : PENDING, nameStart, nameEnd, quoted, comma };
   const stop = text.charCodeAt(i);
   if (escaped) {
     // `\"value\"`: the value ends at a backslash that escapes the closing quote.
     if (stop !== 92) return NONE;
-    if (i + 1 >= len) return found(final ? i : PENDING);
-    return text.charCodeAt(i + 1) === quote ? found(i) : NONE;
+    if (i + 1 >= len) return { start, end: final ? i : PENDING, nameStart, nameEnd, quoted, comma };
+    return text.charCodeAt(i + 1) === quote ? { start, end: i, nameStart, nameEnd, quoted, comma } : NONE;
   }
-  return stop === quote ? found(i) : NONE;
+  return stop === quote ? { start, end: i, nameStart, nameEnd, quoted, comma } : NONE;
 }
 
 
 /** Every assignment found in a text, in order of value start: computed once per scan, shared by the kinds. */
 interface AssignmentList {
   readonly entries: Parsed[];
-  /** The site of each entry, built when a kind first asks for it. */
-  readonly sites: (AssignmentSite | undefined)[];
+  /** The site of each entry, and its value once a kind's name check has passed. */
+  readonly sites: AssignmentSite[];
+  readonly values: (string | undefined)[];
 }
+
+/** Value starts no assignment kind accepts (references, templates): such entries are not kept at all. */
+const NEVER_A_VALUE_START = new Set([36, 37, 123, 60, 91, 40]); // $ % { < [ (
+/** The shortest value any assignment kind accepts. */
+const MIN_VALUE = 6;
 
 /** The per-scan slot in {@link FindMemo.shared}. */
 interface SharedAssignments {
@@ -284,21 +292,29 @@ interface SharedAssignments {
 }
 
 /** Parses every keyword occurrence of `text` (as a whole text) into the assignments it starts. */
+/** The name checks of every assignment kind created: an entry no kind could name is not kept (nor its site). */
+const NAME_CHECKS: ((site: AssignmentSite) => boolean)[] = [];
+
 function scanAssignments(text: string): AssignmentList {
   const entries: Parsed[] = [];
+  const sites: AssignmentSite[] = [];
   const keywords = new RegExp(ASSIGNMENT_KEYWORDS.source, ASSIGNMENT_KEYWORDS.flags);
   for (;;) {
     const m = keywords.exec(text);
     if (m === null) break;
     const nameEnd = m.index + m[0].length;
     const parsed = parse(text, m.index, nameEnd, true);
-    if (parsed !== null && parsed.start >= 0 && parsed.end > parsed.start) {
-      // Values start after their names, so entries come in order; keep it that way for the binary search.
-      const last = entries[entries.length - 1];
-      if (last === undefined || parsed.start > last.start) entries.push(parsed);
-    }
+    if (parsed === null || parsed.start < 0 || parsed.end - parsed.start < MIN_VALUE) continue;
+    if (NEVER_A_VALUE_START.has(text.charCodeAt(parsed.start))) continue;
+    // Values start after their names, so entries come in order; keep it that way for the binary search.
+    const last = entries[entries.length - 1];
+    if (last !== undefined && parsed.start <= last.start) continue;
+    const site = siteOf(text, parsed);
+    if (!NAME_CHECKS.some((check) => check(site))) continue;
+    entries.push(parsed);
+    sites.push(site);
   }
-  return { entries, sites: [] };
+  return { entries, sites, values: [] };
 }
 
 /**
@@ -313,6 +329,7 @@ function scanAssignments(text: string): AssignmentList {
 export function createAssignmentDetector(spec: AssignmentSpec): Detector {
   const keywords = new RegExp(ASSIGNMENT_KEYWORDS.source, ASSIGNMENT_KEYWORDS.flags);
   const maxValue = Math.min(spec.maxValue, MAX_VALUE);
+  NAME_CHECKS.push(spec.name);
   // A value's decision reads up to MAX_VALUE characters, its closing quote and one character after it, or for an
   // XML element the blanks and `</` after it.
   const maxLength = MAX_VALUE + 3 + BLANKS_MAX + 2;
@@ -320,8 +337,8 @@ export function createAssignmentDetector(spec: AssignmentSpec): Detector {
   function accept(text: string, list: AssignmentList, k: number): boolean {
     const parsed = list.entries[k] as Parsed;
     if (parsed.end - parsed.start > maxValue) return false;
-    const site = (list.sites[k] ??= siteOf(text, parsed));
-    return spec.name(site) && spec.value(text.slice(parsed.start, parsed.end), site);
+    const site = list.sites[k] as AssignmentSite;
+    return spec.name(site) && spec.value((list.values[k] ??= text.slice(parsed.start, parsed.end)), site);
   }
 
   return {

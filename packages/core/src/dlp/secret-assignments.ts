@@ -27,8 +27,22 @@ const isLetter = (c: string | undefined): boolean => c !== undefined && /[A-Za-z
 const isLowerLetter = (c: string | undefined): boolean => c !== undefined && c >= 'a' && c <= 'z';
 const isUpperLetter = (c: string | undefined): boolean => c !== undefined && c >= 'A' && c <= 'Z';
 
-/** The ending of `site.normalized` that makes it a credential name, or `undefined`. */
+/** Names repeat (`password`, `api_key`, `DB_PASSWORD`): their verdicts are kept, in a map cleared when it fills. */
+const ENDING_CACHE = new Map<string, string | null>();
+const ENDING_CACHE_MAX = 1024;
+
+/** The ending of `site.name` that makes it a credential name, or `undefined`. */
 function secretEnding(site: AssignmentSite): string | undefined {
+  let ending = ENDING_CACHE.get(site.name);
+  if (ending === undefined) {
+    if (ENDING_CACHE.size >= ENDING_CACHE_MAX) ENDING_CACHE.clear();
+    ending = computeSecretEnding(site) ?? null;
+    ENDING_CACHE.set(site.name, ending);
+  }
+  return ending ?? undefined;
+}
+
+function computeSecretEnding(site: AssignmentSite): string | undefined {
   const name = site.normalized;
   if (NOT_SECRET_ENDINGS.some((e) => name.endsWith(e))) return undefined;
   for (const ending of SECRET_ENDINGS) {
