@@ -291,10 +291,10 @@ interface SharedAssignments {
   text?: string;
 }
 
-/** Parses every keyword occurrence of `text` (as a whole text) into the assignments it starts. */
 /** The name checks of every assignment kind created: an entry no kind could name is not kept (nor its site). */
 const NAME_CHECKS: ((site: AssignmentSite) => boolean)[] = [];
 
+/** Parses every keyword occurrence of `text` (as a whole text) into the assignments some kind could name. */
 function scanAssignments(text: string): AssignmentList {
   const entries: Parsed[] = [];
   const sites: AssignmentSite[] = [];

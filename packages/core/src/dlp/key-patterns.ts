@@ -9,7 +9,12 @@ import { isPlaceholder } from './placeholders.js';
 import { ASSIGNMENT_DETECTORS, isAwsSecretValue } from './secret-assignments.js';
 import { requireDigitAndLetter } from './validators.js';
 
-/** Single-character regex atoms of a literal, for {@link prefixTail}. */
+/**
+ * Single-character regex atoms of a literal, for {@link prefixTail}.
+ *
+ * @example
+ * chars('sk-'); // ['s', 'k', '\\-']
+ */
 export const chars = (literal: string): string[] => [...literal].map((c) => c.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'));
 
 const KEY_BODY = '[A-Za-z0-9_-]';

@@ -103,7 +103,12 @@ const genericSecret = createAssignmentDetector({
 
 const AWS_SECRET_VALUE = /^[A-Za-z0-9/+]{40}$/;
 
-/** A 40-character AWS secret access key: base64 alphabet, both cases, not AWS's documented example. */
+/**
+ * A 40-character AWS secret access key: base64 alphabet, both cases, not AWS's documented example.
+ *
+ * @example
+ * isAwsSecretValue('a'.repeat(40)); // false (one case, and a placeholder)
+ */
 export function isAwsSecretValue(value: string): boolean {
   return AWS_SECRET_VALUE.test(value) && /[a-z]/.test(value) && /[A-Z]/.test(value) && !isPlaceholder(value, 0, 40);
 }
