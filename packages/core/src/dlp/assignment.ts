@@ -383,6 +383,17 @@ export function createAssignmentDetector(spec: AssignmentSpec): Detector {
   };
 }
 
+/**
+ * The site of a value whose name is known from structure rather than text (a JSON member's key): quoted, not a
+ * flag, nothing before the name.
+ *
+ * @example
+ * siteForName('DB_PASSWORD').normalized; // 'dbpassword'
+ */
+export function siteForName(name: string): AssignmentSite {
+  return { name, normalized: name.toLowerCase().replace(/[_.$@-]/g, ''), before: -1, quoted: true, flag: false, comma: false };
+}
+
 function siteOf(text: string, parsed: Parsed): AssignmentSite {
   const raw = text.slice(parsed.nameStart, parsed.nameEnd);
   const flag = raw.startsWith('-');

@@ -1,7 +1,7 @@
 // The kinds found as `name = value`: generic passwords, tokens and keys, AWS secret keys, .npmrc tokens, Azure
 // storage keys and SAS signatures, GCP service-account key ids. Names and values are checked in code.
 
-import { createAssignmentDetector, type AssignmentSite } from './assignment.js';
+import { createAssignmentDetector, type AssignmentSite, type AssignmentSpec } from './assignment.js';
 import type { Detector } from './detector.js';
 import { isPlaceholder } from './placeholders.js';
 
@@ -86,7 +86,7 @@ export function isLiteralSecret(value: string, min: number, quoted: boolean): bo
   return !isPlaceholder(value, 0, value.length);
 }
 
-const genericSecret = createAssignmentDetector({
+const GENERIC_SECRET: AssignmentSpec = {
   kind: 'generic_secret',
   name: (site) => {
     const ending = secretEnding(site);
@@ -99,7 +99,7 @@ const genericSecret = createAssignmentDetector({
     return isLiteralSecret(value, min, site.quoted);
   },
   maxValue: 1024,
-});
+};
 
 const AWS_SECRET_VALUE = /^[A-Za-z0-9/+]{40}$/;
 
@@ -113,16 +113,16 @@ export function isAwsSecretValue(value: string): boolean {
   return AWS_SECRET_VALUE.test(value) && /[a-z]/.test(value) && /[A-Z]/.test(value) && !isPlaceholder(value, 0, 40);
 }
 
-const awsSecretAssignment = createAssignmentDetector({
+const AWS_SECRET_KEY: AssignmentSpec = {
   kind: 'aws_secret_key',
   name: (site) =>
     site.normalized.endsWith('secretaccesskey') ||
     (site.normalized.includes('aws') && (site.normalized.endsWith('secretkey') || site.normalized.endsWith('secret'))),
   value: (value) => isAwsSecretValue(value),
   maxValue: 40,
-});
+};
 
-const npmrcToken = createAssignmentDetector({
+const NPMRC_TOKEN: AssignmentSpec = {
   kind: 'npm_token',
   // `.npmrc`: `//registry.npmjs.org/:_authToken=…`, or `_auth` / `_password` (base64) at the start of a line.
   name: (site) =>
@@ -130,33 +130,49 @@ const npmrcToken = createAssignmentDetector({
     (site.before === 58 || site.before === 10 || site.before === 13 || site.before === -1),
   value: (value) => isLiteralSecret(value, 8, true),
   maxValue: 512,
-});
+};
 
 const AZURE_STORAGE_VALUE = /^[A-Za-z0-9+/]{42,86}={1,2}$/;
 
-const azureStorageKey = createAssignmentDetector({
+const AZURE_STORAGE_KEY: AssignmentSpec = {
   kind: 'azure_key',
   // Storage / Cosmos DB `AccountKey=` (64 bytes) and Service Bus / Event Hubs `SharedAccessKey=` (32 bytes).
   name: (site) => ['accountkey', 'storagekey', 'sharedaccesskey'].some((e) => site.normalized.endsWith(e)),
   value: (value) => AZURE_STORAGE_VALUE.test(value) && !isPlaceholder(value, 0, value.length),
   maxValue: 88,
-});
+};
 
-const azureSasSignature = createAssignmentDetector({
+const AZURE_SAS_SIGNATURE: AssignmentSpec = {
   kind: 'azure_key',
   // A shared access signature's `sig=` query parameter (URL-encoded base64 HMAC).
   name: (site) => site.name === 'sig' && (site.before === 63 || site.before === 38),
   value: (value) => /^[A-Za-z0-9%+/=_-]{20,}$/.test(value) && /[0-9%]/.test(value) && !isPlaceholder(value, 0, value.length),
   maxValue: 256,
-});
+};
 
-const gcpKeyId = createAssignmentDetector({
+const GCP_KEY_ID: AssignmentSpec = {
   kind: 'gcp_service_account',
   // The `private_key_id` of a service-account key file (its `private_key` is masked as `private_key`).
   name: (site) => site.name === 'private_key_id',
   value: (value) => /^[0-9a-f]{40}$/.test(value) && !isPlaceholder(value, 0, 40),
   maxValue: 40,
-});
+};
+
+/**
+ * The `name = value` kinds in priority order (a specific kind before `generic_secret`), for scanning a value
+ * whose name is known from its structure, such as a JSON member (see `DlpScanner.scanField`).
+ *
+ * @example
+ * ASSIGNMENT_SPECS.map((spec) => spec.kind); // ['aws_secret_key', 'npm_token', 'azure_key', 'azure_key', 'gcp_service_account', 'generic_secret']
+ */
+export const ASSIGNMENT_SPECS: readonly AssignmentSpec[] = Object.freeze([
+  AWS_SECRET_KEY,
+  NPMRC_TOKEN,
+  AZURE_STORAGE_KEY,
+  AZURE_SAS_SIGNATURE,
+  GCP_KEY_ID,
+  GENERIC_SECRET,
+]);
 
 /**
  * The assignment-form detectors. Kinds with token forms too (`aws_secret_key`, `npm_token`, `azure_key`) are
@@ -166,10 +182,10 @@ const gcpKeyId = createAssignmentDetector({
  * ASSIGNMENT_DETECTORS.genericSecret.find('password = "hunter2pass"', 0); // { start: 12, end: 23 }
  */
 export const ASSIGNMENT_DETECTORS = Object.freeze({
-  genericSecret,
-  awsSecretAssignment,
-  npmrcToken,
-  azureStorageKey,
-  azureSasSignature,
-  gcpKeyId,
+  genericSecret: createAssignmentDetector(GENERIC_SECRET),
+  awsSecretAssignment: createAssignmentDetector(AWS_SECRET_KEY),
+  npmrcToken: createAssignmentDetector(NPMRC_TOKEN),
+  azureStorageKey: createAssignmentDetector(AZURE_STORAGE_KEY),
+  azureSasSignature: createAssignmentDetector(AZURE_SAS_SIGNATURE),
+  gcpKeyId: createAssignmentDetector(GCP_KEY_ID),
 } satisfies Record<string, Detector>);
