@@ -8,8 +8,10 @@ import { requireDigitAndLetter } from './validators.js';
 
 const jwt = createRegexDetector({
   kind: 'jwt',
-  // Header always starts `eyJ` (base64url of `{"`); signature of 16+ so unsigned `alg: none` tokens pass.
-  pattern: /(?<![A-Za-z0-9_.-])eyJ[A-Za-z0-9_-]{8,2048}\.[A-Za-z0-9_-]{8,8192}\.[A-Za-z0-9_-]{16,1024}/,
+  // Header always starts `eyJ` (base64url of `{"`); a signature of 16+, or none at all (`alg: none`) when the
+  // payload is JSON too (`eyJ…`) and the token ends at its second dot.
+  pattern:
+    /(?<![A-Za-z0-9_.-])eyJ[A-Za-z0-9_-]{8,2048}\.(?:[A-Za-z0-9_-]{8,8192}\.[A-Za-z0-9_-]{16,1024}|eyJ[A-Za-z0-9_-]{5,8192}\.(?![A-Za-z0-9_.-]))/,
   hints: ['eyJ'],
   // Only published examples are spared: base64 of binary claims may legitimately hold runs such as `AAAAAAAA`.
   resolve: (text, start, end) => (DOCUMENTED_EXAMPLES.has(text.slice(start, end)) ? -1 : end),
@@ -22,9 +24,12 @@ const jwt = createRegexDetector({
   maxLength: 11_269,
 });
 
-/** `Bearer `, or `Token ` after an `Authorization` header name (Django REST framework, GitHub's docs). */
+/**
+ * `Bearer `, or after an `Authorization` header name `Token ` / `Api-Token ` (Django REST framework, GitHub's docs,
+ * Dynatrace) or no scheme at all (`Authorization: <token>`).
+ */
 const BEARER_SCHEME =
-  '(?:(?<![A-Za-z0-9_])(?:Bearer|bearer|BEARER)|(?:Authorization|authorization|AUTHORIZATION)["\']?[ \\t]{0,4}[:=][ \\t]{0,4}["\']?(?:Token|token|TOKEN))[ \\t]{1,4}';
+  '(?:(?<![A-Za-z0-9_])(?:Bearer|bearer|BEARER)[ \\t]{1,4}|(?:Authorization|authorization|AUTHORIZATION)["\']?[ \\t]{0,4}[:=][ \\t]{0,4}["\']?(?:(?:Token|token|TOKEN|Api-Token)[ \\t]{1,4})?)';
 
 const bearerToken = createRegexDetector({
   kind: 'bearer_token',
@@ -38,15 +43,16 @@ const bearerToken = createRegexDetector({
   maxLength: 4098,
 });
 
-/** Printable text with a `:` in it: what `user:password` decodes to. */
+/** Text with a `:` in it, nearly all printable (a typo in a pasted header costs a byte or two): `user:password`. */
 function decodesToUserPassword(b64: string): boolean {
   const decoded = Buffer.from(b64, 'base64').toString('latin1');
   if (decoded.length < 3 || !decoded.includes(':')) return false;
+  let unprintable = 0;
   for (let i = 0; i < decoded.length; i++) {
     const c = decoded.charCodeAt(i);
-    if (c < 32 || (c > 126 && c < 160)) return false;
+    if (c < 32 || (c > 126 && c < 160)) unprintable++;
   }
-  return true;
+  return unprintable * 10 <= decoded.length;
 }
 
 const BASIC_SCHEME = '(?<![A-Za-z0-9_])(?:Basic|basic|BASIC)[ \\t]{1,4}';
@@ -86,8 +92,8 @@ const curlUser = createRegexDetector({
   valueGroup: true,
   resolve: (text, start, end) => {
     const value = text.slice(start, end);
-    // Letters only is a stand-in (`user:token`, `xxx:yyy`), as gitleaks' curl rule also decides.
-    return isLiteralPassword(value) && !/^[A-Za-z]+$/.test(value) ? end : -1;
+    // Lower-case letters only, or a short word, is a stand-in (`user:token`, `xxx:yyy`); `yqDVtkqPECriaLRi` is not.
+    return isLiteralPassword(value) && !/^[a-z]+$|^[A-Za-z]{1,8}$/.test(value) ? end : -1;
   },
   tail: new RegExp(`(?<=${CURL_USER})[^\\s"'<>\\[\\]{}()]{0,128}$`),
   lookBehind: 96,

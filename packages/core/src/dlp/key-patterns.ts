@@ -191,7 +191,10 @@ const gitlabToken = createRegexDetector({
     /(?:gl(?<![A-Za-z0-9_-]gl)(?:pat|dt|rt|ptt|cbt|ft|imt|agent|oas|soat|ffct)-|GR1348941(?<![A-Za-z0-9_-]GR1348941))[A-Za-z0-9_-]{20,300}(?:\.[0-9a-z]{9})?(?![A-Za-z0-9_-])/,
   resolve: (text, start, end) => {
     const dash = text.indexOf('-', start);
-    const body = text.startsWith('GR1348941', start) ? start + 9 : dash + 1;
+    const runnerRegistration = text.startsWith('GR1348941', start);
+    const body = runnerRegistration ? start + 9 : dash + 1;
+    // A registration token of digits only (`GR1348941` + `123123…`) is a made-up one.
+    if (runnerRegistration && !/[A-Za-z]/.test(text.slice(body, end))) return -1;
     return isPlaceholder(text, start, end, body) ? -1 : end;
   },
   tail: prefixTail(NOT_KEY_CHAR, [
@@ -208,14 +211,15 @@ const SLACK_WEBHOOK_REST = '[a-z]{0,9}(?:\\/[A-Za-z0-9_\\/]{0,200})?';
 
 const slackToken = createRegexDetector({
   kind: 'slack_token',
-  // Bot/user/workspace tokens `xox?-`, configuration tokens `xoxe.xoxp-`, app-level tokens `xapp-`, webhooks.
+  // Bot/user/workspace/legacy tokens `xox?-` (20+ characters after the dash), configuration tokens `xoxe.xoxp-`,
+  // app-level tokens `xapp-`, webhooks.
   pattern:
-    /(?<![A-Za-z0-9_-])(?:xox[abeprs]|xoxe\.xox[bp]|xapp)-[A-Za-z0-9-]{10,250}|(?<![A-Za-z0-9_.-])(?:https?:\/\/)?hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9_/]{16,200}/,
+    /(?<![A-Za-z0-9_-])(?:xox[abeoprs]|xoxe\.xox[bp]|xapp)-[A-Za-z0-9-]{20,250}|(?<![A-Za-z0-9_.-])(?:https?:\/\/)?hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9_/]{16,200}/,
   hints: [/xox|xapp-|hooks\.slack\.com/],
   hintOffset: 8,
   resolve: notPlaceholder(5, requireDigitAndLetter(5)),
   tail: prefixTail(NOT_KEY_CHAR, [
-    { atoms: [...chars('xox'), '[abeprs]', '-'], rest: '[A-Za-z0-9-]{0,250}' },
+    { atoms: [...chars('xox'), '[abeoprs]', '-'], rest: '[A-Za-z0-9-]{0,250}' },
     { atoms: chars('xoxe.xox'), rest: '(?:[bp](?:-[A-Za-z0-9-]{0,250})?)?' },
     { atoms: chars('xapp-'), rest: '[A-Za-z0-9-]{0,250}' },
     { atoms: [...chars('http'), 's?', ...chars('://hooks.slack.com/')], rest: SLACK_WEBHOOK_REST },
@@ -227,13 +231,14 @@ const slackToken = createRegexDetector({
 const stripeKey = createRegexDetector({
   kind: 'stripe_key',
   // Secret and restricted keys only: publishable `pk_` keys are designed to be public.
-  pattern: /(?<![A-Za-z0-9_])[rs]k_(?:live|test)_[A-Za-z0-9]{16,247}/,
-  hints: [/_(?:live|test)_/],
+  pattern: /(?<![A-Za-z0-9_])[rs]k_(?:live|test|prod)_[A-Za-z0-9]{16,247}/,
+  hints: [/_(?:live|test|prod)_/],
   hintOffset: 2,
   resolve: notPlaceholder(8, requireDigitAndLetter(8)),
   tail: prefixTail(NOT_WORD_CHAR, [
     { atoms: ['[rs]', ...chars('k_live_')], rest: '[A-Za-z0-9]{0,247}' },
     { atoms: ['[rs]', ...chars('k_test_')], rest: '[A-Za-z0-9]{0,247}' },
+    { atoms: ['[rs]', ...chars('k_prod_')], rest: '[A-Za-z0-9]{0,247}' },
   ]),
   maxLength: 255,
 });

@@ -23,7 +23,7 @@ export const DOCUMENTED_EXAMPLES: ReadonlySet<string> = new Set([
 ]);
 
 /** Words that mark a value as a stand-in rather than a credential (`sk-your-key-here`, `…EXAMPLEKEY`). */
-const PLACEHOLDER_WORDS = /example|placeholder|changeme|your[_-]|[_-]here(?![a-z])|redacted|dummy|replace[_-]?me/i;
+const PLACEHOLDER_WORDS = /example|placeholder|changeme|your[_-]|[_-]here(?![a-z])|here$|redacted|dummy|replace[_-]?me/i;
 
 /**
  * Eight or more of one character in a row (`xxxxxxxx`, `00000000`, `********`): a stand-in. A random 40-character
@@ -33,8 +33,8 @@ const LONG_RUN = /(.)\1{7}/;
 
 /**
  * True when `text[start, end)` is a documented example or an obvious placeholder: a vendor's published sample, a
- * body that is one character repeated (`ghp_xxxx…`, `****`) or has a run of eight, or one naming itself a stand-in
- * (`…EXAMPLE`, `your_api_key`, `key-here`). `bodyFrom` skips a known prefix such as `ghp_` before the repetition check.
+ * body that is one character repeated (`ghp_xxxx…`, `****`), has a run of eight equal or eight ascending characters
+ * (`abcdefgh`, `12345678`), or names itself a stand-in (`…EXAMPLE`, `your_api_key`, `key-here`). `bodyFrom` skips a known prefix such as `ghp_` before the repetition check.
  *
  * @defaultValue `bodyFrom` = `start`
  * @example
@@ -44,8 +44,23 @@ const LONG_RUN = /(.)\1{7}/;
 export function isPlaceholder(text: string, start: number, end: number, bodyFrom = start): boolean {
   const value = text.slice(start, end);
   if (DOCUMENTED_EXAMPLES.has(value)) return true;
-  if (PLACEHOLDER_WORDS.test(value) || LONG_RUN.test(value)) return true;
+  if (PLACEHOLDER_WORDS.test(value) || LONG_RUN.test(value) || hasAscendingRun(text, start, end)) return true;
   return isRepeated(text, bodyFrom, end);
+}
+
+/** Longest run of consecutive ascending characters a random key plausibly has: `abcdefgh`, `12345678` are typed. */
+const ASCENDING_RUN = 8;
+
+/** True when `text[start, end)` holds {@link ASCENDING_RUN} letters or digits in alphabet order (`…klmnopqr…`). */
+function hasAscendingRun(text: string, start: number, end: number): boolean {
+  let run = 1;
+  for (let i = start + 1; i < end; i++) {
+    const c = text.charCodeAt(i);
+    const alnum = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+    run = alnum && c === text.charCodeAt(i - 1) + 1 ? run + 1 : 1;
+    if (run >= ASCENDING_RUN) return true;
+  }
+  return false;
 }
 
 /** True when `text[from, to)` is one character repeated, ignoring separators (`xxxx-xxxx`, `0000`). */

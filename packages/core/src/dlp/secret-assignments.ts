@@ -60,6 +60,8 @@ function computeSecretEnding(site: AssignmentSite): string | undefined {
 /** Starts of values that are references, templates, paths or YAML syntax rather than literals. */
 const NOT_LITERAL_START = new Set(['$', '%', '{', '<', '[', '(', '*', '&', '!', '#', '/', '~', '`']);
 const NUMBER = /^[-+]?[0-9][0-9.]*(?:e[-+]?[0-9]+)?$/i;
+/** A value ending in a version (`jjwt-jackson-0.11.2`, `node-v20.1`): a dependency or release, not a secret. */
+const VERSIONED = /[-_@:v][0-9]{1,4}\.[0-9]{1,4}(?:\.[0-9]{1,6})?$/;
 /** A value naming what it stands for (`my_password`, `test_api_key_1`, `secret123`) is a stand-in, not the secret. */
 const SELF_NAMING = /pass(?:wor)?d|secret|token|api_?key/i;
 const FILE_NAME = /\.(?:pem|key|pub|json|ya?ml|txt|env|p12|pfx|crt|cer|der|jks|keystore|ini|conf|cfg|xml|properties|toml|gpg|asc)$/i;
@@ -81,6 +83,7 @@ export function isLiteralSecret(value: string, min: number, quoted: boolean): bo
   if (value.startsWith('./') || value.startsWith('..')) return false;
   if (/\s/.test(value) || value.includes('://') || value.includes('{{') || value.includes('${')) return false;
   if (!/[A-Za-z]/.test(value) || /^[\p{L}_.-]+$/u.test(value) || NUMBER.test(value) || SELF_NAMING.test(value)) return false;
+  if (VERSIONED.test(value)) return false;
   if (FILE_NAME.test(value)) return false;
   if (!quoted && IDENTIFIER_PATH.test(value)) return false;
   return !isPlaceholder(value, 0, value.length);

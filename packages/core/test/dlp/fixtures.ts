@@ -12,7 +12,7 @@ const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
  */
 export function synth(length: number, seed = 1, alphabet = ALNUM): string {
   let out = '';
-  for (let i = 0; i < length; i++) out += alphabet[(seed * 11 + i * 17 + Math.floor(i / alphabet.length)) % alphabet.length];
+  for (let i = 0; i < length; i++) out += alphabet[(seed * 11 + i * 7 + Math.floor(i / alphabet.length)) % alphabet.length];
   return out;
 }
 
@@ -82,13 +82,14 @@ export const POSITIVES: Record<DlpKind, readonly string[]> = {
     'GR1348941' + synth(20, 9),
   ],
   slack_token: [
-    'xoxb-' + '123456789012-1234567890123-' + 'AbCdEfGhIjKlMnOpQrStUvWx',
-    'xoxp-' + '2345678901-3456789012-4567890123-' + 'a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6',
+    'xoxb-' + '739164528301-8204719365026-' + 'AbCdEfGhIjKlMnOpQrStUvWx',
+    'xoxp-' + '5829301746-9043718265-3719402856-' + 'a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6',
     'https://hooks.slack.com/services/' + 'T0A1B2C3D/B4E5F6G7H/' + 'XyZ1'.repeat(6),
-    'xapp-' + '1-A0123456789-1234567890123-' + synth(64, 2, HEX),
+    'xapp-' + '1-A0J4K7M2P9Q-5820194736152-' + synth(64, 2, HEX),
     'xoxe.xoxp-' + '1-' + synth(163, 3),
+    'xoxo-' + '523423-234243-234233-' + synth(18, 4, HEX),
   ],
-  stripe_key: ['sk_' + 'live_' + 'Z9y8X7w6V5u4T3s2R1q0P9o8', 'rk_' + 'test_' + 'a1B2c3D4e5F6g7H8i9J0k1L2'],
+  stripe_key: ['sk_' + 'live_' + 'Z9y8X7w6V5u4T3s2R1q0P9o8', 'rk_' + 'test_' + 'a1B2c3D4e5F6g7H8i9J0k1L2', 'rk_' + 'prod_' + synth(40, 61)],
   google_api_key: ['AIza' + 'Sy' + 'A1b2C3d4E5'.repeat(3) + 'f6G'],
   azure_key: [synth(3, 1) + '8Q~' + synth(34, 2, ALNUM + '_~.-').replace(/[.-]$/, 'x'), AZURE_ANNOTATED_KEY],
   npm_token: ['npm_' + synth(36, 3)],
@@ -102,7 +103,7 @@ export const POSITIVES: Record<DlpKind, readonly string[]> = {
     pem('PGP PRIVATE KEY BLOCK', 3),
     pem('RSA PRIVATE KEY', 3).replace('-----\n', '-----  \n').replace(/\n(?=[A-Za-z0-9])/g, '\n    '),
   ],
-  jwt: [JWT],
+  jwt: [JWT, JWT_PARTS[0] + '.' + b64url(JSON.stringify({ sub: 'unsigned-user' })) + '.'],
   url_credentials: [synth(16, 5), 'p%40ss' + synth(10, 6), synth(12, 7) + '!x'],
   basic_auth: [Buffer.from('admin:' + synth(14, 8)).toString('base64'), Buffer.from('svc-user:' + synth(20, 9)).toString('base64')],
   bearer_token: ['tok_' + 'a1B2'.repeat(8), 'AbC.' + 'd3F-g4H_i5J~k6L+m7N/o8P'.repeat(2) + '=='],

@@ -250,6 +250,16 @@ export const FORM_CASES: readonly FormCase[] = [
     ].map((form) => (form === 'curl --user={s}' ? 'curl --user=svc:{s} https://x.example.com' : form)),
   },
   {
+    kind: 'basic_auth',
+    secret: synth(16, 62, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'),
+    forms: ['sh-5.0$ curl -k -X POST https://infinispan:11222/rest/v2/caches/default/hello \\\n  -u developer:{s}'],
+  },
+  {
+    kind: 'bearer_token',
+    secret: synth(8, 63, '0123456789abcdef') + '-' + synth(4, 64, '0123456789abcdef') + '-' + synth(4, 65, '0123456789abcdef') + '-' + synth(12, 66, '0123456789abcdef'),
+    forms: ["curl --header  'Authorization:  {s}'", 'curl -H "Authorization: Api-Token {s}" --request PUT https://api.example.com/v1'],
+  },
+  {
     kind: 'bearer_token',
     secret: 'tok_' + synth(30, 27),
     forms: [
@@ -444,6 +454,13 @@ export const ASSIGNMENT_NEAR_MISSES: readonly string[] = [
   'ghs_' + 'x'.repeat(36),
   'github_pat_' + 'x'.repeat(22) + '_' + 'x'.repeat(59),
   'sk-your-openai-api-key-here-1234567890',
+  // made-up values in public docs and rule tests: alphabet runs, "…HERE", too short, digits only, versions
+  'sk-ant-api03-abc123xyz-456de-klMnopqrstuvwx-3456yza789bcde-1234fghijklmnopAA',
+  'AIzaSyabcdefghijklmnopqrstuvwxyz1234567',
+  'xoxe.xoxp-1-RANDOMSTRINGHERE',
+  'xoxb-12345-abcd234',
+  'GR134894112312312312312312312',
+  'notes            = "Maven - io.jsonwebtoken:jjwt-jackson-0.11.2"',
   'sk_' + 'test_4eC39HqLyjWDarjtT1zdp7dc',
   'AKIAXXXXXXXXXXXXXXXX',
   'AIza' + 'a'.repeat(35),

@@ -6,7 +6,7 @@ import { KEY_A, PROVIDER_KEY, baseOptions, parseSse, startMock, type AppFactory,
 
 // Fake secrets built in code so nothing here looks like a real credential to a scanner.
 const OPENAI_KEY = `sk-proj-${'A1b2C3d4'.repeat(6)}`;
-const AWS_KEY = `AKIA${'ABCDEFGH23456789'}`;
+const AWS_KEY = `AKIA${'Q7XK2M9PL4TN8RW3'}`;
 const GITHUB_TOKEN = `ghp_${'a1B2c3D4e5F6'.repeat(3)}`;
 const CARD = '4111 1111 1111 1111';
 // A pasted credentials file, .env and shell history: values that are secrets only because of the name before them.
