@@ -1,16 +1,14 @@
 // DLP scan time against prompt size: ordinary and adversarial text from 64 KiB to 1 MiB must scale linearly.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createDlpScanner, type DlpKind } from '@agentwall/core';
+import { DEFAULT_DLP_ACTIONS, createDlpScanner, type DlpKind } from '@agentwall/core';
 import { readConfig } from './config.js';
 
 const SIZES_KIB = [64, 256, 1024];
 const REPEATS = 7;
 
 /** Every built-in kind on, so every detector runs. */
-const ALL_ON = Object.fromEntries(
-  ['openai_key', 'anthropic_key', 'aws_access_key', 'github_token', 'slack_token', 'stripe_key', 'google_api_key', 'private_key', 'jwt', 'bearer_token', 'credit_card', 'email', 'phone', 'us_ssn', 'iban'].map((k) => [k, 'mask']),
-) as Record<DlpKind, 'mask'>;
+const ALL_ON = Object.fromEntries(Object.keys(DEFAULT_DLP_ACTIONS).map((k) => [k, 'mask'])) as Record<DlpKind, 'mask'>;
 
 const PROSE = 'The deploy failed at 14:02 on 2026-03-31 after 3 retries; order #88231 cost $1,234.56 and version 1.2.3 shipped. ';
 /** Inputs built to make a careless pattern backtrack: long runs of the characters patterns start or continue with. */
@@ -20,7 +18,17 @@ const INPUTS: Record<string, (bytes: number) => string> = {
   'key-like prefixes': (n) => 'sk-proj-AKIA ghp_ xoxb- eyJhbGciOi '.repeat(Math.ceil(n / 34)).slice(0, n),
   'one long word': (n) => 'a'.repeat(n),
   'at signs and dots': (n) => 'a.b@c.d@'.repeat(Math.ceil(n / 8)).slice(0, n),
+  // Credential names without values worth masking, and URLs: what the name = value and URL detectors key on.
+  'config and code lines': (n) => repeatTo(CONFIG, n),
+  'URLs and headers': (n) => repeatTo(URLS, n),
 };
+
+const CONFIG = 'password: string; token = getToken(); api_key=${API_KEY} "max_tokens": 512, secret_name: prod\n';
+const URLS = 'curl -u $USER:$PASS -H "Authorization: Basic $B64" https://user@example.com:8443/a?token=$T&sig=x ';
+
+function repeatTo(unit: string, n: number): string {
+  return unit.repeat(Math.ceil(n / unit.length)).slice(0, n);
+}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

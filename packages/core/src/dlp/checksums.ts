@@ -70,3 +70,22 @@ export const IBAN_LENGTHS: ReadonlyMap<string, number> = new Map(
     UA: 29, VA: 22, VG: 24, XK: 20, YE: 30,
   }),
 );
+
+/**
+ * GS1 check digit (EAN-8, EAN-13, UPC-A, GTIN-14): from the right, digits alternately weighted 3 and 1, including
+ * the check digit with weight 1, must sum to a multiple of 10. Used to tell product barcodes from card numbers.
+ *
+ * @example
+ * gs1CheckValid('4006381333931'); // true
+ * gs1CheckValid('4006381333932'); // false
+ */
+export function gs1CheckValid(digits: string): boolean {
+  if (digits.length < 8) return false;
+  let sum = 0;
+  for (let i = digits.length - 1, k = 0; i >= 0; i--, k++) {
+    const d = digits.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return false;
+    sum += k % 2 === 1 ? d * 3 : d;
+  }
+  return sum % 10 === 0;
+}

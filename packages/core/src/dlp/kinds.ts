@@ -10,14 +10,28 @@
 export type DlpKind =
   | 'openai_key'
   | 'anthropic_key'
+  | 'openrouter_key'
+  | 'deepseek_key'
+  | 'groq_key'
+  | 'xai_key'
+  | 'perplexity_key'
+  | 'huggingface_token'
   | 'aws_access_key'
+  | 'aws_secret_key'
   | 'github_token'
+  | 'gitlab_token'
   | 'slack_token'
   | 'stripe_key'
   | 'google_api_key'
+  | 'azure_key'
+  | 'npm_token'
+  | 'gcp_service_account'
   | 'private_key'
   | 'jwt'
+  | 'url_credentials'
+  | 'basic_auth'
   | 'bearer_token'
+  | 'generic_secret'
   | 'credit_card'
   | 'email'
   | 'phone'
@@ -34,8 +48,9 @@ export type DlpKind =
 export type DlpAction = 'off' | 'mask' | 'block';
 
 /**
- * Every built-in kind, in detection priority order: when two detectors match exactly the same
- * span, the one listed first names it (so `Bearer sk-proj-…` is reported as `openai_key`).
+ * Every built-in kind, in detection priority order: when two detectors match exactly the same span, the one
+ * listed first names it (so `Bearer sk-proj-…` is reported as `openai_key`, `password=ghp_…` as `github_token`,
+ * and `generic_secret` only names what no specific kind claims).
  *
  * @example
  * DLP_KINDS.includes('jwt'); // true
@@ -43,14 +58,28 @@ export type DlpAction = 'off' | 'mask' | 'block';
 export const DLP_KINDS: readonly DlpKind[] = Object.freeze([
   'private_key',
   'anthropic_key',
+  'openrouter_key',
+  'deepseek_key',
   'openai_key',
+  'groq_key',
+  'xai_key',
+  'perplexity_key',
+  'huggingface_token',
   'aws_access_key',
+  'aws_secret_key',
   'github_token',
+  'gitlab_token',
   'slack_token',
   'stripe_key',
   'google_api_key',
+  'azure_key',
+  'npm_token',
+  'gcp_service_account',
   'jwt',
+  'url_credentials',
+  'basic_auth',
   'bearer_token',
+  'generic_secret',
   'credit_card',
   'iban',
   'us_ssn',
@@ -59,23 +88,15 @@ export const DLP_KINDS: readonly DlpKind[] = Object.freeze([
 ]);
 
 /**
- * The kinds SPEC section 6 calls "secrets": provider keys, private key blocks, JWTs and bearer tokens.
+ * The kinds SPEC section 6 calls "secrets": provider keys and tokens, private key blocks, JWTs, credentials in
+ * URLs and authorization headers, and values assigned to credential names.
  *
  * @example
  * SECRET_KINDS.includes('private_key'); // true
  */
-export const SECRET_KINDS: readonly DlpKind[] = Object.freeze([
-  'openai_key',
-  'anthropic_key',
-  'aws_access_key',
-  'github_token',
-  'slack_token',
-  'stripe_key',
-  'google_api_key',
-  'private_key',
-  'jwt',
-  'bearer_token',
-]);
+export const SECRET_KINDS: readonly DlpKind[] = Object.freeze(
+  DLP_KINDS.filter((kind) => !['credit_card', 'email', 'phone', 'us_ssn', 'iban'].includes(kind)),
+);
 
 /**
  * The default policy: secrets and credit cards are masked, personal data (e-mail, phone, SSN, IBAN) is off.
@@ -86,16 +107,7 @@ export const SECRET_KINDS: readonly DlpKind[] = Object.freeze([
  * DEFAULT_DLP_ACTIONS.email; // 'off'
  */
 export const DEFAULT_DLP_ACTIONS: Readonly<Record<DlpKind, DlpAction>> = Object.freeze({
-  openai_key: 'mask',
-  anthropic_key: 'mask',
-  aws_access_key: 'mask',
-  github_token: 'mask',
-  slack_token: 'mask',
-  stripe_key: 'mask',
-  google_api_key: 'mask',
-  private_key: 'mask',
-  jwt: 'mask',
-  bearer_token: 'mask',
+  ...(Object.fromEntries(SECRET_KINDS.map((kind) => [kind, 'mask'])) as Record<DlpKind, DlpAction>),
   credit_card: 'mask',
   email: 'off',
   phone: 'off',

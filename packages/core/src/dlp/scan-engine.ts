@@ -1,6 +1,6 @@
 // The leftmost-longest scan over all enabled detectors, and the rendering of accepted matches as redactions.
 
-import type { Detector, DetectorMatch, FindMemo } from './detector.js';
+import type { Detector, DetectorMatch, FindMemo, HintCache } from './detector.js';
 import { redactionFor } from './kinds.js';
 import type { DlpTally } from './tally.js';
 
@@ -42,7 +42,11 @@ export function findMatches(
   limit = Infinity,
 ): { matches: EngineMatch[]; pos: number } {
   const matches: EngineMatch[] = [];
-  const memos: FindMemo[] = detectors.map(() => ({}));
+  // One hint cache for the whole scan: detectors that look for the same hint (`sk-`, `AKIA`) search for it once;
+  // `shared` carries other per-scan work, such as the assignments every `name = value` kind reads.
+  const hints: HintCache = { at: [], from: [] };
+  const shared = {};
+  const memos: FindMemo[] = detectors.map(() => ({ hints, shared }));
   const next: (DetectorMatch | null)[] = detectors.map((d, i) => d.find(text, from, memos[i]));
   let pos = from;
   for (;;) {

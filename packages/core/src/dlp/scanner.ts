@@ -1,9 +1,11 @@
 // The DLP scanner: compiles a policy once, then masks texts and streams (protocols walk their own bodies).
 
+import { MAX_VALUE, siteForName } from './assignment.js';
 import { compileCustomPattern, type DlpCustomPattern } from './custom-patterns.js';
 import type { Detector } from './detector.js';
-import { DEFAULT_DLP_ACTIONS, DLP_KINDS, isDlpAction, isDlpKind, type DlpAction, type DlpKind } from './kinds.js';
+import { DEFAULT_DLP_ACTIONS, DLP_KINDS, isDlpAction, isDlpKind, redactionFor, type DlpAction, type DlpKind } from './kinds.js';
 import { BUILT_IN_DETECTORS } from './patterns.js';
+import { ASSIGNMENT_SPECS } from './secret-assignments.js';
 import { findMatches, renderMatches, type CompiledPolicy } from './scan-engine.js';
 import { createStreamMasker, type DlpStreamMasker } from './stream-masker.js';
 import { DlpTally, type DlpTextResult } from './tally.js';
@@ -41,6 +43,13 @@ export interface DlpScanner {
    * the kinds in `block` mode that were found (their matches are masked too, so the text is safe to log).
    */
   scanText(text: string): DlpTextResult;
+  /**
+   * Scans a value whose name is known from structure rather than text, such as a member of a JSON object (tool-call
+   * arguments `{"password": "…"}`, where the key never reaches `scanText`): the value is scanned like any text, and
+   * if nothing in it was found, the `name = value` kinds (`aws_secret_key`, `azure_key`, `npm_token`,
+   * `gcp_service_account`, `generic_secret`) judge it with `name` as its key, masking it whole.
+   */
+  scanField(name: string, value: string): DlpTextResult;
   /** A fresh incremental masker for one streamed text channel. */
   createStreamMasker(): DlpStreamMasker;
 }
@@ -86,11 +95,28 @@ export function createDlpScanner(config: Partial<DlpConfig> = {}): DlpScanner {
     return { text: masked, counts: tally.counts, blocked: tally.blocked };
   };
 
+  const rank = (kind: string): number => DLP_KINDS.indexOf(kind as DlpKind);
+  const fieldSpecs = ASSIGNMENT_SPECS.filter((spec) => actions[spec.kind as DlpKind] !== 'off').sort((a, b) => rank(a.kind) - rank(b.kind));
+
+  const scanField = (name: string, value: string): DlpTextResult => {
+    const result = scanText(value);
+    if (result.text !== value || fieldSpecs.length === 0 || value.length === 0 || value.length > MAX_VALUE) return result;
+    const site = siteForName(name);
+    for (const spec of fieldSpecs) {
+      if (value.length > spec.maxValue || !spec.name(site) || !spec.value(value, site)) continue;
+      const tally = new DlpTally();
+      tally.add(spec.kind, actions[spec.kind as DlpKind] === 'block');
+      return { text: redactionFor(spec.kind), counts: tally.counts, blocked: tally.blocked };
+    }
+    return result;
+  };
+
   return {
     enabled,
     actions,
     maxMatchLength: detectors.reduce((max, d) => Math.max(max, d.maxLength), 0),
     scanText,
+    scanField,
     createStreamMasker: () => createStreamMasker(policy),
   };
 }

@@ -1,6 +1,6 @@
 // Incremental masking of streamed text deltas with a bounded, usually tiny, hold-back.
 
-import type { Detector } from './detector.js';
+import { DEFAULT_LOOK_BEHIND, type Detector } from './detector.js';
 import { findMatches, renderMatches, type CompiledPolicy } from './scan-engine.js';
 import { DlpTally } from './tally.js';
 
@@ -27,8 +27,8 @@ export interface DlpStreamMasker {
   readonly blocked: string[];
 }
 
-/** Original text kept before the resume point, for the detectors' look-behinds (the longest is 11 characters). */
-const CONTEXT = 64;
+/** Least original text kept before the resume point; more when a detector declares a longer look-behind. */
+const MIN_CONTEXT = 64;
 
 /**
  * Creates a stream masker for a compiled policy. The hold-back is not a fixed window: each detector reports
@@ -42,6 +42,8 @@ const CONTEXT = 64;
  */
 export function createStreamMasker(policy: CompiledPolicy): DlpStreamMasker {
   const detectors: readonly Detector[] = policy.detectors;
+  // Emitted text the detectors' look-behinds may still read (a key name before its value, `Bearer ` before a token).
+  const context = detectors.reduce((max, d) => Math.max(max, d.lookBehind ?? DEFAULT_LOOK_BEHIND), MIN_CONTEXT);
   const tally = new DlpTally();
   let buffer = '';
   let at = 0;
@@ -51,9 +53,9 @@ export function createStreamMasker(policy: CompiledPolicy): DlpStreamMasker {
     const stop = Math.min(buffer.length, Math.max(pos, limit));
     const out = renderMatches(buffer, at, stop, matches, policy, tally);
     at = stop;
-    if (at > 2 * CONTEXT) {
-      buffer = buffer.slice(at - CONTEXT);
-      at = CONTEXT;
+    if (at > 2 * context) {
+      buffer = buffer.slice(at - context);
+      at = context;
     }
     return out;
   };

@@ -1,6 +1,7 @@
 // DLP on every text the model will read: mask (or refuse) before anything leaves the building. Counts only, never values.
 import { dlpBlockedMessage, type DlpKind, type DlpScanner } from '../dlp/index.js';
 import { AgentWallError } from '../errors.js';
+import type { TextScanner } from '../protocols/protocol.js';
 import type { Guard } from './guard.js';
 
 /**
@@ -13,7 +14,7 @@ import type { Guard } from './guard.js';
 export function dlpGuard(config: { dlp: DlpScanner | undefined; now: () => number }): Guard | undefined {
   const scanner = config.dlp;
   if (!scanner) return undefined;
-  const scan = scanner.scanText;
+  const scan: TextScanner = Object.assign((text: string) => scanner.scanText(text), { field: (name: string, value: string) => scanner.scanField(name, value) });
   return {
     name: 'dlp',
     check(call) {

@@ -1,5 +1,5 @@
 // DLP helpers every protocol's text walker shares: scan a string, the string values inside JSON, copy on change.
-import { DlpTally } from '../dlp/tally.js';
+import { DlpTally, type DlpTextResult } from '../dlp/tally.js';
 import type { TextScanner } from './protocol.js';
 
 /** JSON nesting beyond this in tool-call arguments is scanned as raw text instead of walked. */
@@ -97,7 +97,8 @@ function scanJson(value: unknown, scan: TextScanner, tally: DlpTally, depth: num
   }
   let out: Json | undefined;
   for (const [key, item] of Object.entries(value)) {
-    const scanned = scanJson(item, scan, tally, depth + 1);
+    // A string member is judged with its name too: `{"password": "..."}` never shows `password =` to scanText.
+    const scanned = typeof item === 'string' && scan.field ? scanMember(key, item, scan.field, tally) : scanJson(item, scan, tally, depth + 1);
     if (scanned === TOO_DEEP) return TOO_DEEP;
     if (scanned !== item) {
       out ??= { ...(value as Json) };
@@ -105,6 +106,13 @@ function scanJson(value: unknown, scan: TextScanner, tally: DlpTally, depth: num
     }
   }
   return out ?? value;
+}
+
+function scanMember(name: string, text: string, field: (name: string, value: string) => DlpTextResult, tally: DlpTally): string {
+  if (text.length === 0) return text;
+  const result = field(name, text);
+  tally.merge(result);
+  return result.text;
 }
 
 /**

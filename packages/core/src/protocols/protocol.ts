@@ -7,8 +7,11 @@ import type { UpstreamKind } from '../options.js';
 import type { ResponseCall, ResponseRecord } from '../store/store.js';
 import type { StreamObserver } from '../stream/sse-relay.js';
 
-/** Scans one text for secrets; the DLP scanner's `scanText`. */
-export type TextScanner = (text: string) => DlpTextResult;
+/**
+ * Scans one text for secrets (the DLP scanner's `scanText`); `field`, when present, scans a value whose name
+ * comes from structure (a JSON member such as `{"password": "..."}`), which the name = value kinds judge too.
+ */
+export type TextScanner = ((text: string) => DlpTextResult) & { field?: ((name: string, value: string) => DlpTextResult) | undefined };
 
 /** What a protocol reads from a validated body. The body itself is kept as it came. */
 export interface ProtocolRequest {

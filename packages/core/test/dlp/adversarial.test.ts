@@ -2,7 +2,7 @@
 
 import { DLP_KINDS, createDlpScanner } from '../../src/dlp/index.js';
 import { POSITIVES } from './fixtures.js';
-import { scannerWithAll } from './helpers.js';
+import { inContext, scannerWithAll } from './helpers.js';
 import { scanChatMessages } from '../../src/protocols/openai-chat/texts.js';
 
 const MIB = 1 << 20;
@@ -36,6 +36,25 @@ const INPUTS: [string, () => string][] = [
   ['a never-ending key body', () => '-----BEGIN PRIVATE KEY-----\n' + fill('QUFBQUFB'.repeat(8) + '\n')],
   ['escaped newlines', () => fill('\\n')],
   ['hex', () => fill('0123456789abcdef')],
+  // the assignment and credential detectors' contexts, repeated without ever completing or with values everywhere
+  ['password=', () => fill('password=')],
+  ['password = "a1', () => fill('password = "a1')],
+  ['name without value', () => fill('DB_PASSWORD ')],
+  ['one huge value', () => 'token=' + fill('a1')],
+  ['one huge quoted value', () => 'token: "' + fill('a1')],
+  ['typed declarations', () => fill('var token string ')],
+  ['xml openers', () => fill('<password>a1b2c3d4')],
+  ['flags', () => fill('--password --token ')],
+  ['URL userinfo', () => fill('://a:')],
+  ['URL passwords', () => fill('https://u:p4ssw0rd1@')],
+  ['curl users', () => fill('-u a:')],
+  ['Basic', () => fill('Basic ')],
+  ['Basic with long base64', () => 'Basic ' + fill('QUJD')],
+  ['key ids and commas', () => fill('AKIAZ3X5C7V9B2N4M6L8,')],
+  ['Q~', () => fill('abc8Q~')],
+  ['annotated key signature', () => fill('JQQJ9')],
+  ['long alphanumeric run', () => fill('aB3')],
+  ['escaped quotes', () => fill('\\"token\\": \\"')],
 ];
 
 describe('adversarial 1 MiB inputs', () => {
@@ -57,7 +76,7 @@ describe('adversarial 1 MiB inputs', () => {
   it('scans 1 MiB of back-to-back secrets of every kind', () => {
     const scanner = scannerWithAll('mask');
     for (const kind of DLP_KINDS) {
-      const unit = POSITIVES[kind].map((s) => (kind === 'bearer_token' ? `Bearer ${s}` : s)).join(' ') + ' ';
+      const unit = POSITIVES[kind].map((s) => inContext(kind, s).text).join('\n') + '\n';
       const text = fill(unit);
       const result = scanner.scanText(text);
       expect(result.counts[kind]).toBeGreaterThan(1000);

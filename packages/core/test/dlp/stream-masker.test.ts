@@ -125,6 +125,11 @@ describe('stream masker', () => {
       '-----BEGIN ', 'PRIVATE KEY', '-----', base64Lines(1)[0] as string, '==', '\\n', '\r\n',
       'GB82', ' WEST', 'DE89', '3704', '0044', '0532', '0130', '00', 'jane', '.doe', 'example.com', '219-09-', '9999',
       'https://hooks.slack.com/services/', 'T0A1B2C3D/', '😀',
+      // name = value, URL and header contexts of the assignment and credential kinds
+      'password', 'DB_PASSWORD', '=', ': ', ' = "', '"', "'", '\\"', '--token ', 'apiKey', '<password>', '</password>',
+      'postgres://', 'app:', '@db', 'Basic ', 'YWRtaW46czNjcjN0cGFzcw==', 'curl -u ', 'bob:', 'Authorization: Token ',
+      'aws_secret_access_key', 'wJalrXUtnFEMIK7MDENGbPxRfiCY' + 'Q1w2E3r4T5y6', ',', 'glpat-', 'hf_', 'xapp-1-', 'Q~',
+      'JQQJ9', 'AccountKey=', '&sig=', '%2B', 'string', '${X}', '\\n', 'hunter2', 'Zx9Qw8Er7T', 'x',
     ];
     const scanner = scannerWithAll('mask');
     for (let seed = 1; seed <= 150; seed++) {

@@ -6,9 +6,13 @@ import { KEY_A, PROVIDER_KEY, baseOptions, parseSse, startMock, type AppFactory,
 
 // Fake secrets built in code so nothing here looks like a real credential to a scanner.
 const OPENAI_KEY = `sk-proj-${'A1b2C3d4'.repeat(6)}`;
-const AWS_KEY = `AKIA${'ABCDEFGH23456789'}`;
+const AWS_KEY = `AKIA${'Q7XK2M9PL4TN8RW3'}`;
 const GITHUB_TOKEN = `ghp_${'a1B2c3D4e5F6'.repeat(3)}`;
 const CARD = '4111 1111 1111 1111';
+// A pasted credentials file, .env and shell history: values that are secrets only because of the name before them.
+const AWS_SECRET = 'Zq8' + 'Lm2Xw9Vb4Nc7Tr1Ys6Ud3Kp5Hg0' + 'Ab1Cd2Ef3G';
+const DB_PASSWORD = 'hunter2' + 'Qx7Wv3Zr';
+const BASIC = Buffer.from('deploy:' + 'Sx9Lw2Kq8Vn4').toString('base64');
 
 export function dlpSuite(factory: AppFactory): void {
   describe(`${factory.name}: DLP`, () => {
@@ -59,6 +63,43 @@ export function dlpSuite(factory: AppFactory): void {
       const run = await request(app.server).get('/agentwall/runs/dlp-run').set('Authorization', `Bearer ${KEY_A}`);
       expect(run.body.dlp).toEqual({ openai_key: 1, credit_card: 1, github_token: 1, aws_access_key: 1 });
       expect(JSON.stringify(run.body)).not.toContain(OPENAI_KEY);
+    });
+
+    it('masks secrets given by name (credentials file, .env, URL, curl) in a pasted tool result', async () => {
+      const app = await make();
+      const pasted = [
+        '[default]',
+        `aws_access_key_id = ${AWS_KEY}`,
+        `aws_secret_access_key = ${AWS_SECRET}`,
+        `DATABASE_URL=postgres://app:${DB_PASSWORD}@db.internal:5432/app`,
+        `DB_PASSWORD="${DB_PASSWORD}"`,
+        `$ curl -H "Authorization: Basic ${BASIC}" https://api.example.com`,
+      ].join('\n');
+      const res = await request(app.server)
+        .post('/v1/chat/completions')
+        .set('Authorization', `Bearer ${KEY_A}`)
+        .send({
+          model: 'gpt-4o-mini',
+          messages: [
+            { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'read_file', arguments: '{"path":".env"}' } }] },
+            { role: 'tool', tool_call_id: 'c1', content: pasted },
+          ],
+        });
+      expect(res.status).toBe(200);
+      const sent = JSON.stringify(mock.requests.at(-1)!.body);
+      for (const secret of [AWS_KEY, AWS_SECRET, DB_PASSWORD, BASIC]) expect(sent).not.toContain(secret);
+      const messages = (mock.requests.at(-1)!.body as { messages: Array<Record<string, unknown>> }).messages;
+      expect(messages[1]!['content']).toBe(
+        [
+          '[default]',
+          'aws_access_key_id = [REDACTED:aws_access_key]',
+          'aws_secret_access_key = [REDACTED:aws_secret_key]',
+          'DATABASE_URL=postgres://app:[REDACTED:url_credentials]@db.internal:5432/app',
+          'DB_PASSWORD="[REDACTED:generic_secret]"',
+          '$ curl -H "Authorization: Basic [REDACTED:basic_auth]" https://api.example.com',
+        ].join('\n'),
+      );
+      expect(res.body.agentwall.dlp).toEqual({ aws_access_key: 1, aws_secret_key: 1, url_credentials: 1, generic_secret: 1, basic_auth: 1 });
     });
 
     it('refuses a request in block mode with 400 dlp_blocked naming the kinds, never the values, and forwards nothing', async () => {

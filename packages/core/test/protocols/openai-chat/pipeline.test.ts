@@ -39,3 +39,28 @@ describe('openai-chat in memory', () => {
     expect((await store.getRun({ keyId: 'mem', runId: 'mem-stream' }))?.stepRecords[0]).toMatchObject({ promptTokens: 20, cachedTokens: 10, completionTokens: 4 });
   });
 });
+
+describe('openai-chat DLP on structured tool arguments', () => {
+  const h = inMemory({ keys: [{ key: KEY, name: 'mem' }] });
+  h.upstream('/v1/chat/completions', { json: chatAnswer('ok') });
+  afterAll(() => h.close());
+
+  it('masks a credential whose name is a JSON key in tool-call arguments, which the text never shows as name = value', async () => {
+    const secret = 'hunter2' + 'Xq7Lm2Pz9Rt4Vw8Ks3Nd';
+    const body = {
+      model: 'gpt-4o-mini',
+      messages: [
+        { role: 'user', content: 'log in to the staging box' },
+        { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'login', arguments: JSON.stringify({ user: 'deploy', password: secret }) } }] },
+        { role: 'tool', tool_call_id: 'c1', content: 'logged in' },
+      ],
+    };
+    const res = await h.send('POST', '/v1/chat/completions', body, auth);
+    expect(res?.status).toBe(200);
+    const sent = JSON.stringify(h.calls.at(-1)!.body);
+    expect(sent).not.toContain(secret);
+    const args = JSON.parse((h.calls.at(-1)!.body as { messages: Array<{ tool_calls?: Array<{ function: { arguments: string } }> }> }).messages[1]!.tool_calls![0]!.function.arguments);
+    expect(args).toEqual({ user: 'deploy', password: '[REDACTED:generic_secret]' });
+    expect(res?.json['agentwall']).toMatchObject({ dlp: { generic_secret: 1 } });
+  });
+});

@@ -62,16 +62,18 @@ describe('dlp.responses on the Responses API', () => {
     expect(JSON.parse(comment.slice(': agentwall '.length))).toMatchObject({ dlp_response: { openai_key: 1 } });
   });
 
-  it('relays a stream without secrets byte for byte while masking is on', async () => {
+  it('relays a stream without secrets with every event unchanged while masking is on', async () => {
     const clean = response([message('nothing to hide here')]);
-    // CRLF framing: an event AgentWall re-encoded would come out with LF.
-    const text = secretStream(clean, ['nothing ', 'to hide ', 'here']).replace(/\n/g, '\r\n');
+    const text = secretStream(clean, ['nothing ', 'to hide ', 'here']);
     const own = inMemory({ keys: [{ key: KEY, name: 'dlp' }], dlp: { responses: true } });
     own.upstream('/v1/responses', { text });
+    const payloads = (t: string) => t.split('\n\n').filter((e) => e.startsWith('event:')).map((e) => JSON.parse(e.slice(e.indexOf('data: ') + 6)) as unknown);
     try {
       const res = await own.send('POST', '/v1/responses', { model: 'gpt-4o-mini', input: 'hi', stream: true }, auth);
       const comment = /: agentwall [^\n]*\n\n/.exec(res!.text)![0];
-      expect(res!.text.replace(comment, '')).toBe(text);
+      // The masker may hold a delta's last word back (it could start a prefix-less key, such as Azure's) and
+      // release it a moment later, so an event can be re-encoded; what every event says is unchanged.
+      expect(payloads(res!.text.replace(comment, ''))).toEqual(payloads(text));
     } finally {
       await own.close();
     }
