@@ -35,11 +35,15 @@ function stream(url: string, body: unknown, onResponse?: (res: http.IncomingMess
   });
 }
 
-export function faultSuite(factory: AppFactory): void {
-  describe(`${factory.name}: fault suite`, () => {
+/**
+ * The fault suite through one adapter, on the store `makeStore` gives (default: a MemoryStore; the Redis
+ * package runs it on a RedisStore too). The store is the test's: it is closed at the end.
+ */
+export function faultSuite(factory: AppFactory, makeStore: () => Store = () => new MemoryStore(), storeName = 'memory'): void {
+  describe(`${factory.name}, ${storeName} store: fault suite`, () => {
     let upstream: FaultUpstream;
     let app: RunningApp;
-    const store = new MemoryStore();
+    const store = makeStore();
     const logs: string[] = [];
     const logger = { info: (...a: unknown[]) => logs.push(JSON.stringify(a)), warn: (...a: unknown[]) => logs.push(JSON.stringify(a)), error: (...a: unknown[]) => logs.push(JSON.stringify(a)) };
     const tally: Record<string, { passed: number; failed: number }> = {};
@@ -101,10 +105,11 @@ export function faultSuite(factory: AppFactory): void {
     afterAll(async () => {
       await app.close();
       await upstream.close();
+      await store.close();
       const line = Object.entries(tally)
         .map(([c, t]) => `${c} ${t.passed} passed, ${t.failed} failed`)
         .join('; ');
-      console.log(`fault suite (${factory.name}): ${line}`);
+      console.log(`fault suite (${factory.name}, ${storeName} store): ${line}`);
     });
 
     fault('upstream', 'refuses connections: 502, nothing charged', async (runId) => {
