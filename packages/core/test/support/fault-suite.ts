@@ -3,7 +3,7 @@
 // no key in any log line). Store faults on a Redis the tests start themselves live in packages/redis/test.
 import http from 'node:http';
 import request from 'supertest';
-import { MemoryStore, type AgentWallOptions } from '@agentwall/core';
+import { MemoryStore, type AgentWallOptions, type Store } from '@agentwall/core';
 import { utcDay, utcMonth } from '@agentwall/core/store';
 import { startFaultUpstream, type FaultUpstream } from './fault-upstream.js';
 import { KEY_A, PROVIDER_KEY, eventually, type AppFactory, type RunningApp } from './harness.js';
