@@ -3,24 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createAgentWall, type AgentWall, type AgentWallOptions } from '@agentwall/core';
 import { clientWentAway, isAgentWallPath, toCoreRequest, writeCoreResponse } from '@agentwall/core/node';
 
-// What an app using this adapter needs, from the core's public surface (not all of the core).
-export {
-  AgentWallError,
-  CHANNELS,
-  isAgentWallError,
-  MemoryStore,
-  type AgentWall,
-  type AgentWallMetadata,
-  type AgentWallOptions,
-  type KeySettings,
-  type Logger,
-  type LoopOptions,
-  type RefusalEvent,
-  type RequestOutcome,
-  type StepEvent,
-  type Store,
-  type UpstreamOptions,
-} from '@agentwall/core';
+// The core's public surface (what an app needs; internals stay in the core, on its subpaths).
+export * from '@agentwall/core';
 
 /** Express middleware with its AgentWall instance attached. */
 export interface AgentWallMiddleware {
