@@ -4,7 +4,7 @@ import type { BenchConfig } from './config.js';
 import type { Contender } from './contenders.js';
 import type { LoadJob, SequentialJob } from './driver.js';
 import { runJson, startChild, type Child, type StartOutcome } from './processes.js';
-import { requestBody, type Scenario } from './scenarios.js';
+import { requestBody, requestHeaders, type Scenario } from './scenarios.js';
 
 export const AGENT_KEY = 'aw-bench-agent-key';
 export const UPSTREAM_KEY = 'sk-bench-upstream';
@@ -41,9 +41,9 @@ export function startContender(cfg: BenchConfig, c: Contender, upstream: Child, 
 export function loadJob(cfg: BenchConfig, scenario: Scenario, c: Contender, port: number, durationS: number): LoadJob {
   return {
     mode: 'load',
-    url: `http://127.0.0.1:${port}/v1/chat/completions`,
-    body: requestBody(c.prompt, scenario.stream),
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${AGENT_KEY}` },
+    url: `http://127.0.0.1:${port}${scenario.path}`,
+    body: requestBody(c.prompt, scenario),
+    headers: requestHeaders(scenario, AGENT_KEY),
     connections: cfg.connections,
     durationS,
   };

@@ -91,6 +91,7 @@ export function startChild(name: string, args: string[], options: { cwd: string;
     if (repeated > 0) console.error(`[${name}] (${repeated} repeated stderr lines not shown)`);
   });
   const notes: string[] = [];
+  let measured: number | undefined;
   let onHeap: ((bytes: number | undefined) => void) | undefined;
 
   return new Promise((resolve) => {
@@ -112,6 +113,8 @@ export function startChild(name: string, args: string[], options: { cwd: string;
       const [word, ...rest] = line.split(' ');
       const text = rest.join(' ');
       if (word === 'note') notes.push(text);
+      // A wrapper that serves through a child of its own names the process to measure.
+      else if (word === 'pid') measured = Number(text);
       else if (word === 'skip') finish({ ready: false, reason: text });
       else if (word === 'ready') {
         finish({
@@ -121,8 +124,8 @@ export function startChild(name: string, args: string[], options: { cwd: string;
             port: Number(text),
             pid: proc.pid!,
             notes,
-            peakRss: () => peakRssOf(proc.pid!),
-            cpuUs: () => cpuUsOf(proc.pid!),
+            peakRss: () => peakRssOf(measured ?? proc.pid!),
+            cpuUs: () => cpuUsOf(measured ?? proc.pid!),
             liveHeap: () =>
               new Promise((done) => {
                 const timer = setTimeout(() => answer(undefined), 5_000);

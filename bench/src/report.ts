@@ -78,6 +78,7 @@ function columns(ttfb: boolean): Column[] {
   return [
     { head: 'req/s', cell: (s) => num(s.rps, 0) },
     { head: '× floor', cell: (s) => times(s.rpsVsBaseline) },
+    { head: '× own floor', cell: (s) => (s.ownFloor !== s.baseline ? `${times(s.rpsVsOwnFloor)} (${s.ownFloor})` : dash) },
     { head: 'p50 ms', cell: (s) => num(s.p50, 2) },
     { head: 'p99 ms', cell: (s) => num(s.p99, 2) },
     { head: '+p50 vs floor', cell: (s) => signed(s.p50AddedVsBaseline) },
@@ -128,7 +129,7 @@ export function toMarkdown(r: BenchReport): string {
       'The first 0.5 s of each run (connection set-up) is not counted. ' +
       'Every number is the median over rounds; "vs floor" numbers are paired per round with the floor at the same prompt size.',
     '',
-    'Columns: req/s; × floor = req/s ratio to the floor; p50/p99 latency in ms under load; +p50/+p99 = ms added over the floor; ' +
+    'Columns: req/s; × floor = req/s ratio to the floor; × own floor = req/s ratio to the floor of the row\'s own framework (the floor\'s handler in Express or Koa), paired per round; p50/p99 latency in ms under load; +p50/+p99 = ms added over the floor; ' +
       '+p50 vs direct = ms added over calling the upstream directly; 1-conn = the same request sent one at a time (no queueing); ' +
       'TTFB = request write to first body byte, one at a time; ' +
       'CPU µs/req = the contender process\'s CPU time (user + system, from /proc) during the load run divided by the responses it gave, and +CPU = what that adds over the floor\'s ' +

@@ -25,6 +25,9 @@ export interface Summary {
   baseline: string;
   rps: number;
   rpsVsBaseline: number;
+  /** The contender's own framework floor (`frameworkFloor`, else the baseline) and req/s against it, paired per round. */
+  ownFloor: string;
+  rpsVsOwnFloor: number;
   p50: number;
   p99: number;
   p50AddedVsBaseline: number;
@@ -58,6 +61,8 @@ export function summarise(runs: ContenderRun[]): Summary[] {
   return runs.map((run) => {
     const c = run.contender;
     const base = byId.get(c.baseline);
+    const ownFloorId = c.frameworkFloor ?? c.baseline;
+    const own = byId.get(ownFloorId);
     const baseOk = base !== undefined && !base.skipped;
     // The direct call carries the small prompt only, so it is no reference for the 32 KiB rows.
     const directOk = direct !== undefined && !direct.skipped && c.prompt === direct.contender.prompt;
@@ -74,6 +79,8 @@ export function summarise(runs: ContenderRun[]): Summary[] {
       baseline: c.baseline,
       rps: median(load(run, (l) => l.rps)),
       rpsVsBaseline: vsBase(load(run, (l) => l.rps), load(base, (l) => l.rps), ratio),
+      ownFloor: ownFloorId,
+      rpsVsOwnFloor: own !== undefined && !own.skipped ? pairedMedian(load(run, (l) => l.rps), load(own, (l) => l.rps), ratio) : Number.NaN,
       p50: median(load(run, (l) => l.p50)),
       p99: median(load(run, (l) => l.p99)),
       p50AddedVsBaseline: vsBase(load(run, (l) => l.p50), load(base, (l) => l.p50), diff),

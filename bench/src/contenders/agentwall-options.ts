@@ -18,7 +18,11 @@ export function agentwallOptions(extra: Record<string, unknown> = {}): AgentWall
   const env = contenderEnv();
   return {
     keys: [{ key: env.agentKey, name: 'bench' }],
-    upstream: { url: env.upstreamUrl, apiKey: env.upstreamKey },
+    // The same mock answers both kinds; Anthropic's base URL is the origin, without /v1.
+    upstreams: [
+      { url: env.upstreamUrl, apiKey: env.upstreamKey },
+      { kind: 'anthropic', url: new URL(env.upstreamUrl).origin, apiKey: env.upstreamKey },
+    ],
     maxSteps: 0,
     maxRunCostUsd: null,
     logger,

@@ -1,12 +1,15 @@
-// The floor's request handler: the thinnest reverse proxy for the chat route, keep-alive to the upstream, swapping only Authorization.
+// The floor's request handler: the thinnest reverse proxy for the guarded POST routes, keep-alive to the upstream, swapping only the key.
 import http from 'node:http';
 import { pipeline } from 'node:stream';
 import { contenderEnv } from './contender-env.js';
 
 const env = contenderEnv();
 const upstream = new URL(env.upstreamUrl);
-const upstreamPath = `${upstream.pathname.replace(/\/$/, '')}/chat/completions`;
+// The mock serves every route under /v1, as the upstream URL gives it: the client's path goes on unchanged.
+const upstreamBase = upstream.pathname.replace(/\/v1\/?$/, '');
 const authorization = `Bearer ${env.upstreamKey}`;
+/** The routes the bench drives; anything else is not the floor's business. */
+const ROUTES = new Set(['/v1/chat/completions', '/v1/responses', '/v1/messages', '/v1/embeddings']);
 // Same keep-alive policy as AgentWall's undici agent: reuse sockets, no cap on concurrent ones.
 const agent = new http.Agent({ keepAlive: true, maxFreeSockets: 1024, scheduling: 'lifo' });
 
@@ -21,13 +24,15 @@ function endToEnd(headers: http.IncomingHttpHeaders): http.OutgoingHttpHeaders {
 
 /** Proxies one request; shared by the bare floor and the floor inside Express. */
 export function floorHandler(req: http.IncomingMessage, res: http.ServerResponse): void {
-  if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
+  if (req.method !== 'POST' || req.url === undefined || !ROUTES.has(req.url)) {
     res.writeHead(404).end();
     return;
   }
   const headers = endToEnd(req.headers);
-  headers['authorization'] = authorization;
-  const up = http.request({ hostname: upstream.hostname, port: upstream.port, path: upstreamPath, method: 'POST', headers, agent }, (upRes) => {
+  // Anthropic clients send their key as x-api-key; the provider key goes where the client's was, as AgentWall sends it.
+  if (headers['x-api-key'] !== undefined) headers['x-api-key'] = env.upstreamKey;
+  else headers['authorization'] = authorization;
+  const up = http.request({ hostname: upstream.hostname, port: upstream.port, path: `${upstreamBase}${req.url}`, method: 'POST', headers, agent }, (upRes) => {
     res.writeHead(upRes.statusCode ?? 502, endToEnd(upRes.headers));
     pipeline(upRes, res, () => {});
   });
