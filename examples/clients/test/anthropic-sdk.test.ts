@@ -5,6 +5,7 @@ import { calcPrice } from '@pydantic/genai-prices';
 import { randomUUID } from 'node:crypto';
 import { getRun, type Json } from './agentwall-http.js';
 import { startServer, type Framework, type ServerProcess } from './server-process.js';
+import { countingFetch } from './counting-fetch.js';
 
 const KEY = 'aw-anthropic-sdk-key';
 const MODEL = 'claude-sonnet-4-5';
@@ -15,17 +16,6 @@ const weather: Tool = {
   input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
 };
 
-/** Counts the HTTP requests the SDK really makes, so a silent retry cannot hide. */
-function countingFetch(): { fetch: typeof fetch; calls: () => number } {
-  let calls = 0;
-  return {
-    fetch: (input, init) => {
-      calls += 1;
-      return fetch(input, init);
-    },
-    calls: () => calls,
-  };
-}
 
 /** A fetch that sends the key as `x-api-key`, as ANTHROPIC_API_KEY clients (older SDKs, Claude Code) do. */
 const xApiKeyFetch: typeof fetch = (input, init) => {

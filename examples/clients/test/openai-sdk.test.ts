@@ -3,23 +3,13 @@ import OpenAI from 'openai';
 import { randomUUID } from 'node:crypto';
 import { getRun, killRun } from './agentwall-http.js';
 import { startServer, type Framework, type ServerProcess } from './server-process.js';
+import { countingFetch } from './counting-fetch.js';
 
 const KEY = 'aw-sdk-test-key';
 
 /** The SDK's types do not know AgentWall's inputs; it sends unknown body fields as they are. */
 type WithRunId = OpenAI.Chat.ChatCompletionCreateParamsNonStreaming & { agentwall_run_id?: string };
 
-/** Counts the HTTP requests the SDK really makes, so a silent retry cannot hide. */
-function countingFetch(): { fetch: typeof fetch; calls: () => number } {
-  let calls = 0;
-  return {
-    fetch: (input, init) => {
-      calls += 1;
-      return fetch(input, init);
-    },
-    calls: () => calls,
-  };
-}
 
 describe.each<Framework>(['express', 'koa'])('OpenAI SDK against the %s example server', (framework) => {
   let server: ServerProcess;
