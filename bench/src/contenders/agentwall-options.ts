@@ -16,19 +16,23 @@ const logger: Logger = {
  */
 export function agentwallOptions(extra: Record<string, unknown> = {}): AgentWallOptions {
   const env = contenderEnv();
+  return agentwallOptionsFor({ ...env, ...env.options, ...extra });
+}
+
+/** The shared options for an upstream and a key given directly (the in-process core-cost loop), `rest` over them. */
+export function agentwallOptionsFor({ agentKey, upstreamUrl, upstreamKey, redisUrl: _redis, options: _options, ...rest }: { agentKey: string; upstreamUrl: string; upstreamKey: string; [option: string]: unknown }): AgentWallOptions {
   return {
-    keys: [{ key: env.agentKey, name: 'bench' }],
+    keys: [{ key: agentKey, name: 'bench' }],
     // The same mock answers both kinds; Anthropic's base URL is the origin, without /v1.
     upstreams: [
-      { url: env.upstreamUrl, apiKey: env.upstreamKey },
-      { kind: 'anthropic', url: new URL(env.upstreamUrl).origin, apiKey: env.upstreamKey },
+      { url: upstreamUrl, apiKey: upstreamKey },
+      { kind: 'anthropic', url: new URL(upstreamUrl).origin, apiKey: upstreamKey },
     ],
     maxSteps: 0,
     maxRunCostUsd: null,
     logger,
     env: {},
-    ...env.options,
-    ...extra,
+    ...rest,
   } as AgentWallOptions;
 }
 
