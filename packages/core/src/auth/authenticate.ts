@@ -2,7 +2,7 @@
 import { AgentWallError } from '../errors.js';
 import type { KeySettings } from '../options.js';
 import type { Store } from '../store/store.js';
-import { KeyRing, defaultKeyId, extractToken, sha256, type KeyIdentity } from './key-ring.js';
+import { KeyRing, defaultKeyId, extractToken, sha256Hex, type KeyIdentity } from './key-ring.js';
 
 type VerifyKey = (token: string) => KeySettings | boolean | null | undefined | Promise<KeySettings | boolean | null | undefined>;
 
@@ -44,7 +44,7 @@ export class Authenticator {
         const verdict = await this.verifyKey(token);
         if (verdict) {
           const settings = verdict === true ? {} : verdict;
-          identity = { ...settings, keyId: settings.name ?? defaultKeyId(sha256(token).toString('hex')), isAdmin: false };
+          identity = { ...settings, keyId: settings.name ?? defaultKeyId(sha256Hex(token)), isAdmin: false };
         }
       }
     }
