@@ -1,8 +1,10 @@
 // Forwards an admitted call upstream and relays or reads the answer, observing usage on the side; settles once.
+import type { IncomingHttpHeaders } from 'node:http';
 import type { AgentWallConfig } from '../config.js';
 import { estimateTextTokens } from '../cost/estimate.js';
 import { AgentWallError } from '../errors.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from '../forward/headers.js';
+import { callUpstream, type UpstreamAnswer } from '../forward/upstream-call.js';
 import { isAbort, midStreamError, upstreamError } from '../forward/upstream-errors.js';
 import type { GuardedCall } from '../guards/guard.js';
 import type { CoreRequest, CoreResponse } from '../http/types.js';
@@ -11,6 +13,14 @@ import { settleRemembering } from './chain.js';
 import { objectShape } from './find-usage.js';
 import { runHeaders, spliceMetadata } from './metadata.js';
 import type { AdmittedStep, Outcome } from './step.js';
+
+function isEventStream(status: number, headers: IncomingHttpHeaders): boolean {
+  return status >= 200 && status < 300 && String(headers['content-type'] ?? '').startsWith('text/event-stream');
+}
+
+function never(): boolean {
+  return false;
+}
 
 /**
  * Sends the call's upstream request and turns the answer into the client's response: a stream relayed byte
@@ -44,16 +54,16 @@ export async function forward(call: GuardedCall, step: AdmittedStep, req: CoreRe
   }
 
   step.preForwardMs = performance.now() - started;
-  let res;
+  // A streamed request's answer is relayed when it is a 2xx event stream; anything else is read whole.
+  const relays = request.stream ? isEventStream : never;
+  let res: UpstreamAnswer;
   try {
-    res = await cfg.upstreams.dispatcher.request({
-      origin: upstream.origin,
-      path: upstream.basePath + protocol.upstreamPath,
-      method: 'POST',
-      headers,
-      body: payload,
-      signal: req.signal,
-    });
+    res = await callUpstream(
+      cfg.upstreams.dispatcher,
+      { origin: upstream.origin, path: upstream.basePath + protocol.upstreamPath, method: 'POST', headers, body: payload },
+      req.signal,
+      relays,
+    );
   } catch (err) {
     return fail(err);
   }
@@ -69,7 +79,7 @@ export async function forward(call: GuardedCall, step: AdmittedStep, req: CoreRe
   // Answers a later request may continue by id are remembered when their step settles (`pipeline/chain.ts`).
   const chain = protocol.chain?.remembers(request) ? protocol.chain : undefined;
 
-  if (request.stream && ok && String(res.headers['content-type'] ?? '').startsWith('text/event-stream')) {
+  if (res.stream) {
     const scanner = cfg.dlpResponses ? cfg.dlp : undefined;
     const observer = protocol.streamObserver(request, { estimateTokens: estimateTextTokens, scanner });
     if (scanner) step.responseDlp = () => (observer as { maskedCounts?: Record<string, number> }).maskedCounts;
@@ -94,7 +104,7 @@ export async function forward(call: GuardedCall, step: AdmittedStep, req: CoreRe
     });
     // Cut short by the client or the upstream: the prompt was read and the text seen was generated,
     // so both are charged (settle is memoized: a stream that reached its final event is already settled).
-    const upstreamBody = res.body;
+    const upstreamBody = res.stream;
     const cut = (err?: Error): void => {
       const aborted = req.signal.aborted || err === undefined || isAbort(err);
       const cutOutcome: Outcome = { status: aborted ? 'aborted' : 'error', httpStatus: status, usage: observer.usage, seenOutputTokens: observer.outputTokens, billable: true };
@@ -127,7 +137,7 @@ export async function forward(call: GuardedCall, step: AdmittedStep, req: CoreRe
 
   let raw: Buffer;
   try {
-    raw = Buffer.from(await res.body.arrayBuffer());
+    raw = await res.body!;
   } catch (err) {
     return fail(err, status);
   }
