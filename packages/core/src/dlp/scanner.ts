@@ -1,5 +1,7 @@
 // The DLP scanner: compiles a policy once, then masks texts and streams (protocols walk their own bodies).
 
+import { hash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { MAX_VALUE, siteForName } from './assignment.js';
 import { compileCustomPattern, type DlpCustomPattern } from './custom-patterns.js';
 import type { Detector } from './detector.js';
@@ -55,6 +57,19 @@ export interface DlpScanner {
 }
 
 /**
+ * How many texts found clean a scanner remembers, by their sha256 (never the text itself): about 100 bytes
+ * each, so at most a few MiB. An agent re-sends its whole conversation on every turn; remembered, each turn
+ * scans only what is new, and a 50-turn history costs 99 digests instead of 99 scans.
+ */
+export const CLEAN_TEXT_MEMORY = 20_000;
+
+/**
+ * Texts longer than this are scanned every time: hashing costs a twelfth of scanning, but a long text is
+ * rarely re-sent as it is, and the memory stays a cache of messages, not of documents.
+ */
+const CLEAN_TEXT_MAX_CHARS = 64 * 1024;
+
+/**
  * Compiles a DLP policy. Throws a `TypeError` on unknown kinds, invalid actions or invalid custom patterns
  * (including patterns with nested quantifiers), so a bad configuration fails at startup, not per request.
  *
@@ -86,10 +101,17 @@ export function createDlpScanner(config: Partial<DlpConfig> = {}): DlpScanner {
   const policy: CompiledPolicy = { detectors, blocking };
   const enabled = detectors.length > 0;
 
+  // Scanning is a pure function of the text and this policy, so a text found clean once is clean again.
+  const clean = new LRUCache<string, true>({ max: CLEAN_TEXT_MEMORY });
   const scanText = (text: string): DlpTextResult => {
     if (!enabled || text.length === 0) return { text, counts: {}, blocked: [] };
+    const digest = text.length <= CLEAN_TEXT_MAX_CHARS ? hash('sha256', text, 'base64') : undefined;
+    if (digest !== undefined && clean.get(digest) === true) return { text, counts: {}, blocked: [] };
     const { matches } = findMatches(text, detectors, 0);
-    if (matches.length === 0) return { text, counts: {}, blocked: [] };
+    if (matches.length === 0) {
+      if (digest !== undefined) clean.set(digest, true);
+      return { text, counts: {}, blocked: [] };
+    }
     const tally = new DlpTally();
     const masked = renderMatches(text, 0, text.length, matches, policy, tally);
     return { text: masked, counts: tally.counts, blocked: tally.blocked };
