@@ -36,19 +36,24 @@ function claudeBinary(): { path: string } | { missing: string } {
   return { missing: `no Claude Code binary is installed for ${process.platform}-${process.arch} (one of ${CLAUDE_PACKAGES.join(', ')})` };
 }
 
-/** The shell recipes' programs, and why one cannot run here. */
-function shellUnavailable(file: string, home: string): string | undefined {
-  const env = { ...process.env, HOME: home };
-  const shell = probe('bash with curl', 'bash', ['-c', 'command -v curl'], env);
-  if (shell) return shell;
-  if (file === 'codex-cli.sh') return probe('codex (@openai/codex)', CODEX, ['--version'], env);
-  const claude = claudeBinary();
-  return 'missing' in claude ? claude.missing : probe(`claude (${claude.path})`, claude.path, ['--version'], env);
+/** The shell recipes' programs, and why one cannot run here (probed with a home of their own, then removed). */
+function shellUnavailable(file: string): string | undefined {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'agentwall-probe-'));
+  try {
+    const env = { ...process.env, HOME: home };
+    const shell = probe('bash with curl', 'bash', ['-c', 'command -v curl'], env);
+    if (shell) return shell;
+    if (file === 'codex-cli.sh') return probe('codex (@openai/codex)', CODEX, ['--version'], env);
+    const claude = claudeBinary();
+    return 'missing' in claude ? claude.missing : probe(`claude (${claude.path})`, claude.path, ['--version'], env);
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
 }
 
 /** Why a recipe's client cannot run here, or undefined when it can. */
-function unavailable(file: string, home: string): string | undefined {
-  if (file.endsWith('.sh')) return shellUnavailable(file, home);
+function unavailable(file: string): string | undefined {
+  if (file.endsWith('.sh')) return shellUnavailable(file);
   if (!file.endsWith('.py')) return undefined;
   const python = spawnSync('python3', ['-c', 'import openai'], { encoding: 'utf8' });
   if (python.error) return `python3 could not be run (${python.error.message})`;
@@ -153,21 +158,23 @@ describe('the README recipes', () => {
 
   describe('run against the example server', () => {
     let server: ServerProcess;
-    const sandbox = fs.mkdtempSync(path.join(os.tmpdir(), 'agentwall-recipes-'));
-    for (const dir of ['home', 'work', 'bin']) fs.mkdirSync(path.join(sandbox, dir));
-    const claude = claudeBinary();
-    if ('path' in claude) fs.symlinkSync(claude.path, path.join(sandbox, 'bin', 'claude'));
+    /** The shell recipes' home, working directory and `claude` link. */
+    let sandbox: string;
 
     beforeAll(async () => {
+      sandbox = fs.mkdtempSync(path.join(os.tmpdir(), 'agentwall-recipes-'));
+      for (const dir of ['home', 'work', 'bin']) fs.mkdirSync(path.join(sandbox, dir));
+      const claude = claudeBinary();
+      if ('path' in claude) fs.symlinkSync(claude.path, path.join(sandbox, 'bin', 'claude'));
       server = await startServer('express', { apiKeys: [KEY] });
     }, 40_000);
     afterAll(async () => {
       await server?.stop();
-      fs.rmSync(sandbox, { recursive: true, force: true });
+      if (sandbox) fs.rmSync(sandbox, { recursive: true, force: true });
     });
 
     for (const file of RECIPES) {
-      const missing = unavailable(file, path.join(sandbox, 'home'));
+      const missing = unavailable(file);
       if (missing) {
         if (process.env['CI'] === 'true') {
           it(`${file} runs in CI`, () => {
