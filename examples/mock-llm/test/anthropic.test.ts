@@ -135,6 +135,29 @@ describe('Messages API through @anthropic-ai/sdk', () => {
     expect(third.usage.input_tokens).toBeGreaterThan(second.usage.input_tokens);
   });
 
+  it("takes the beta API's role: system messages between turns, and never calls a deferred tool, as Claude Code 2.1 sends them", async () => {
+    const system = { role: 'system' as const, content: [{ type: 'text' as const, text: '# Environment\n - Platform: linux' }] };
+    // Claude Code offers this placeholder first; a model does not see it until a tool search loads it.
+    const placeholder = { name: 'DeferredToolPlaceholder', description: 'never call this tool', input_schema: { type: 'object' as const, properties: {} }, defer_loading: true };
+    const first = await client.beta.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 200, tools: [placeholder, weather], messages: [{ role: 'user', content: 'Weather in Rome?' }, system] });
+    expect(first.content[1]).toMatchObject({ type: 'tool_use', name: 'get_weather' });
+    const toolUse = first.content[1] as { id: string };
+    // The tool exchange pairs across the system message, and a trailing one does not hide the result.
+    const second = await client.beta.messages.create({
+      model: 'claude-sonnet-4-5',
+      max_tokens: 200,
+      tools: [weather],
+      messages: [
+        { role: 'user', content: 'Weather in Rome?' },
+        system,
+        { role: 'assistant', content: first.content as never },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: toolUse.id, content: '24C, clear' }] },
+        { role: 'system', output_config: { effort: 'low' } },
+      ],
+    });
+    expect(second.content).toEqual([{ type: 'text', text: 'Mock answer from the tool result: 24C, clear' }]);
+  });
+
   it('forced tool choice gives the tool_use alone; a tool_result without its tool_use is refused', async () => {
     const forced = await client.messages.create({
       model: 'claude-sonnet-4-5',

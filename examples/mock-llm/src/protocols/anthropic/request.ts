@@ -43,6 +43,11 @@ function toolUseIds(message: AnthropicMessage | undefined): Set<string> {
   return new Set(ids);
 }
 
+/** The user and assistant turns, without the `system` messages between them. */
+function turns(messages: AnthropicMessage[]): AnthropicMessage[] {
+  return messages.filter((m) => m.role !== 'system');
+}
+
 /** The real API's pairing rule: a tool_use is answered by a tool_result in the very next message, and only then. */
 function pairingError(messages: AnthropicMessage[]): string | undefined {
   for (const [index, message] of messages.entries()) {
@@ -74,18 +79,21 @@ export function parseMessagesRequest(body: unknown, countOnly = false): Messages
   if (!Array.isArray(body.messages)) return 'messages: Field required';
   const messages: AnthropicMessage[] = [];
   for (const [index, raw] of body.messages.entries()) {
-    const content = isRecord(raw) ? blocksOf(raw.content) : undefined;
-    if (!isRecord(raw) || (raw.role !== 'user' && raw.role !== 'assistant')) return `messages.${index}.role: Input should be 'user' or 'assistant'`;
+    if (!isRecord(raw) || (raw.role !== 'user' && raw.role !== 'assistant' && raw.role !== 'system')) return `messages.${index}.role: Input should be 'user', 'assistant' or 'system'`;
+    // A `system` message (the beta API's per-turn instructions) may come without content.
+    const content = raw.role === 'system' && raw.content === undefined ? [] : blocksOf(raw.content);
     if (!content) return `messages.${index}.content: Input should be a valid string or list of content blocks`;
     messages.push({ role: raw.role, content });
   }
-  const pairing = pairingError(messages);
+  const pairing = pairingError(turns(messages));
   if (pairing) return pairing;
   const system = body.system === undefined ? [] : blocksOf(body.system);
   if (!system) return 'system: Input should be a valid string or list of text blocks';
   const rawTools = Array.isArray(body.tools) ? body.tools.filter(isRecord) : [];
+  // A tool with `defer_loading: true` is not shown to the model until a tool search loads it (Claude Code offers
+  // such a placeholder first), so it is never called.
   const tools = rawTools
-    .filter((t) => typeof t.name === 'string' && isRecord(t.input_schema) && (t.type === undefined || t.type === 'custom'))
+    .filter((t) => typeof t.name === 'string' && isRecord(t.input_schema) && (t.type === undefined || t.type === 'custom') && t.defer_loading !== true)
     .map((t) => ({ name: t.name as string, parameters: t.input_schema }));
   return { model: body.model, maxTokens: maxTokens ?? 0, system, messages, rawTools, tools, toolChoice: toolChoiceOf(body.tool_choice), stream: body.stream === true };
 }
@@ -105,9 +113,9 @@ export function lastUserText(messages: AnthropicMessage[]): string {
   return '';
 }
 
-/** The tool results' text when the conversation ends with a user message carrying tool_result blocks. */
+/** The tool results' text when the conversation ends (`system` messages aside) with a user message carrying tool_result blocks. */
 export function trailingToolResult(messages: AnthropicMessage[]): string | undefined {
-  const last = messages[messages.length - 1];
+  const last = turns(messages).at(-1);
   const results = last?.role === 'user' ? last.content.filter((b) => b.type === 'tool_result') : [];
   if (results.length === 0) return undefined;
   return results.map((b) => (typeof b.content === 'string' ? b.content : contentText(b.content))).join('\n');

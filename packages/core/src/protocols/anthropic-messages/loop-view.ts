@@ -86,14 +86,15 @@ function userMessages(content: unknown, out: LoopMessage[]): void {
 /**
  * The loop detector's view of a Messages request: `system` first, assistant turns with their `tool_use` blocks
  * as calls (canonical input), user turns split into one tool message per `tool_result` (matched by
- * `tool_use_id`, with the blocks that follow it in the turn), or a user message when the turn has no result.
+ * `tool_use_id`, with the blocks that follow it in the turn), or a user message when the turn has no result;
+ * `role: "system"` messages stay system messages where they stand.
  * A stuck agent thus looks exactly as it does on chat completions and is stopped at the same repetition.
  *
  * @example
  * messagesLoopView({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'hi' }] });
  * // { model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: [{ text: 'hi' }] }] }
  */
-export function messagesLoopView(body: { model: string; system?: unknown; messages: Array<{ role: string; content: unknown }> }): LoopView {
+export function messagesLoopView(body: { model: string; system?: unknown; messages: Array<{ role: string; content?: unknown }> }): LoopView {
   const messages: LoopMessage[] = [];
   if (body.system !== undefined && body.system !== null) {
     const system = contentOf(body.system);
@@ -101,6 +102,8 @@ export function messagesLoopView(body: { model: string; system?: unknown; messag
   }
   for (const m of body.messages) {
     if (m.role === 'assistant') messages.push(assistantMessage(m.content));
+    // A system message between turns (the beta API's per-turn instructions) is a system prompt, as chat's is.
+    else if (m.role === 'system') messages.push({ role: 'system', content: contentOf(m.content) });
     else userMessages(m.content, messages);
   }
   return { model: body.model, messages };

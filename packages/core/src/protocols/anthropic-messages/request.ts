@@ -4,10 +4,14 @@ import { requireObject, validationError } from '../../validation/issues.js';
 
 const block = z.looseObject({ type: z.string().min(1) });
 
-const message = z.looseObject({
-  role: z.enum(['user', 'assistant']),
-  content: z.union([z.string(), z.array(block)]),
-});
+const content = z.union([z.string(), z.array(block)]);
+
+// `role: "system"` messages are the beta API's per-turn instructions (Claude Code 2.1 sends its environment in one);
+// their content is optional there, as a message may carry only an `output_config`.
+const message = z.discriminatedUnion('role', [
+  z.looseObject({ role: z.enum(['user', 'assistant']), content }),
+  z.looseObject({ role: z.literal('system'), content: content.optional() }),
+]);
 
 const countShape = {
   model: z.string().min(1),
@@ -38,16 +42,16 @@ export const messagesRequestSchema = z.looseObject({
 export const countTokensRequestSchema = z.looseObject(countShape);
 
 /**
- * One message of a Messages body: `user` or `assistant`, content a string or blocks.
+ * One message of a Messages body: `user` or `assistant`, content a string or blocks; or a `system` message (the
+ * beta API's per-turn instructions), whose content may be absent.
  *
  * @example
  * const m: MessageParam = { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'ok' }] };
+ * const s: MessageParam = { role: 'system', content: [{ type: 'text', text: '# Environment' }] };
  */
-export interface MessageParam {
-  role: 'user' | 'assistant';
-  content: string | Array<Record<string, unknown> & { type: string }>;
-  [field: string]: unknown;
-}
+export type MessageParam =
+  | { role: 'user' | 'assistant'; content: string | Array<Record<string, unknown> & { type: string }>; [field: string]: unknown }
+  | { role: 'system'; content?: string | Array<Record<string, unknown> & { type: string }>; [field: string]: unknown };
 
 /**
  * The fields AgentWall reads of a `count_tokens` body; everything else is carried as it came.

@@ -3,6 +3,7 @@ import { partText, partToken } from '../../loop/content-parts.js';
 import type { LoopCall, LoopContent, LoopMessage, LoopView } from '../../loop/view.js';
 import type { ResponseRecord } from '../../store/store.js';
 import { isRecord } from '../mask-json.js';
+import { stableExecOutput } from './exec-output.js';
 import { callOfItem } from './links.js';
 import type { ResponsesBody } from './request.js';
 
@@ -15,6 +16,11 @@ function contentOf(content: unknown): LoopContent[] {
     const text = partText(part);
     return text === undefined ? { media: partToken(part) } : { text };
   });
+}
+
+/** A tool result's text and parts, Codex's per-call noise left out of its command results (see `stableExecOutput`). */
+function toolOutputOf(output: unknown): LoopContent[] {
+  return contentOf(output).map((piece) => ('text' in piece ? { text: stableExecOutput(piece.text) } : piece));
 }
 
 function isToolOutput(type: string): boolean {
@@ -58,7 +64,8 @@ function parentTurn(body: ResponsesBody, parent: ResponseRecord | undefined, orp
  * model's own items that follow one another (an assistant message, `function_call`, `custom_tool_call` and the
  * built-in tools' `*_call` items the client runs, reasoning, item references, server-side tool calls) make one
  * assistant turn, as chat has one assistant message with its tool calls; each `function_call_output` (or other
- * `*_call_output`) is a tool result with the call it answers. A continuation (`previous_response_id`) starts with its parent's turn: the calls AgentWall remembers
+ * `*_call_output`) is a tool result with the call it answers (Codex CLI's command results without their chunk id and,
+ * once the command has exited, its wall time). A continuation (`previous_response_id`) starts with its parent's turn: the calls AgentWall remembers
  * of it, so a tool result sent alone is fingerprinted with the call it answers, exactly as the same exchange in a
  * full history is. Call arguments are compared canonically (see `comparableArguments`).
  *
@@ -93,7 +100,7 @@ export function responsesLoopView(body: ResponsesBody, parent: ResponseRecord | 
         const callId = typeof item['call_id'] === 'string' ? item['call_id'] : undefined;
         const output = item['output'];
         // A screenshot (computer_call_output) and the like: a stand-in for its payload, so two screenshots differ.
-        const result: LoopMessage = { role: 'tool', content: typeof output === 'string' || Array.isArray(output) ? contentOf(output) : [{ media: partToken(output ?? item) }] };
+        const result: LoopMessage = { role: 'tool', content: typeof output === 'string' || Array.isArray(output) ? toolOutputOf(output) : [{ media: partToken(output ?? item) }] };
         if (callId !== undefined) {
           result.callId = callId;
           if (!declared.has(callId)) orphans.push({ id: callId, name: '', arguments: '' });

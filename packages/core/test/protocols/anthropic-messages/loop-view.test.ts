@@ -57,6 +57,26 @@ describe('messagesLoopView', () => {
     ]);
   });
 
+  it('keeps a role: system message where it stands, as a system message (Claude Code 2.1 sends its environment so)', () => {
+    const view = messagesLoopView({
+      model: MODEL,
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: 'Plan the migration' }] },
+        { role: 'system', content: [{ type: 'text', text: '# Environment' }] },
+        { role: 'system', content: undefined },
+      ],
+    });
+    expect(view.messages).toEqual([
+      { role: 'user', content: [{ text: 'Plan the migration' }] },
+      { role: 'system', content: [{ text: '# Environment' }] },
+      { role: 'system', content: [] },
+    ]);
+    // As on chat completions, a system text is not the task: it stays out of the prompt's sketch.
+    const withoutIt = messagesLoopView({ model: MODEL, messages: [{ role: 'user', content: 'Plan the migration' }] });
+    expect(fingerprintView(view).simhash).toBe(fingerprintView(withoutIt).simhash);
+    expect(fingerprintView(view).exact).not.toBe(fingerprintView(withoutIt).exact);
+  });
+
   it('stands images in by their source, so a new screenshot is a new step', () => {
     const shot = (data: string) => messagesLoopView({ model: MODEL, messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data } }] }] });
     const a = shot('A'.repeat(5000));

@@ -21,6 +21,20 @@ describe('validateMessagesRequest', () => {
     expect(validateMessagesRequest({ ...ok, system: 'Be brief.', stream: true, messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }] })).toBeDefined();
   });
 
+  it("takes role: system messages between turns (the beta API's per-turn instructions, as Claude Code 2.1 sends them), content optional", () => {
+    const body = {
+      ...ok,
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: 'Plan the migration' }] },
+        { role: 'system', content: [{ type: 'text', text: '# Environment\n - Primary working directory: /tmp/x' }] },
+        { role: 'system', output_config: { effort: 'low' } },
+        { role: 'system', content: 'Be brief.', clear_at: 'next_user_message' },
+      ],
+    };
+    expect(validateMessagesRequest(body)).toBe(body);
+    expect(validateCountTokensRequest({ model: ok.model, messages: body.messages })).toBeDefined();
+  });
+
   it('requires max_tokens, as the API does: a 422 naming it', () => {
     const { max_tokens: _omit, ...without } = ok;
     expect(refusal(() => validateMessagesRequest(without))).toEqual({ status: 422, issues: [expect.objectContaining({ loc: ['body', 'max_tokens'], type: 'missing' })] });
@@ -31,7 +45,8 @@ describe('validateMessagesRequest', () => {
   it.each([
     [{ ...ok, model: '' }, ['body', 'model']],
     [{ ...ok, messages: [] }, ['body', 'messages']],
-    [{ ...ok, messages: [{ role: 'system', content: 'x' }] }, ['body', 'messages', 0, 'role']],
+    [{ ...ok, messages: [{ role: 'tool', content: 'x' }] }, ['body', 'messages', 0, 'role']],
+    [{ ...ok, messages: [{ role: 'system', content: 42 }] }, ['body', 'messages', 0, 'content']],
     [{ ...ok, messages: [{ role: 'user', content: null }] }, ['body', 'messages', 0, 'content']],
     [{ ...ok, messages: [{ role: 'user', content: [{ text: 'no type' }] }] }, ['body', 'messages', 0, 'content']],
     [{ ...ok, system: 42 }, ['body', 'system']],

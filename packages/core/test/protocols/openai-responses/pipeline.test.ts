@@ -115,6 +115,21 @@ describe('openai-responses in memory', () => {
     expect(h.calls.length).toBe(before);
   });
 
+  it('blocks a stuck Codex CLI (the same command, the same output) although every result has a new chunk id and wall time', async () => {
+    const input: Json[] = [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Plan the migration' }] }];
+    const statuses: number[] = [];
+    for (let turn = 1; turn <= 3; turn++) {
+      input.push(
+        { type: 'function_call', call_id: `call_${turn}`, name: 'exec_command', arguments: '{"cmd":"mock"}' },
+        { type: 'function_call_output', call_id: `call_${turn}`, output: `Chunk ID: ${turn}a${turn}b${turn}c\nWall time: 0.00${turn}4 seconds\nProcess exited with code 127\nOriginal token count: 11\nOutput:\n/bin/bash: line 1: mock: command not found\n` },
+      );
+      const res = await h.send('POST', '/v1/responses', { model: 'gpt-4o-mini', input, store: false, agentwall_run_id: 'codex-stuck' }, auth);
+      statuses.push(res!.status);
+      if (res!.status === 429) expect(res!.json['error']).toMatchObject({ type: 'loop_detected', loop_type: 'tool_call_repeat', step: 3 });
+    }
+    expect(statuses).toEqual([200, 200, 429]);
+  });
+
   it('counts steps against the step limit and refuses a killed run', async () => {
     const limited = inMemory({ keys: [{ key: KEY, name: 'resp', maxSteps: 1 }] });
     limited.upstream('/v1/responses', { json: reply });
