@@ -9,6 +9,7 @@
 //
 // Run: npx --yes pnpm@10 --filter @agentwall/bench core-cost   (CORE_COST_ROUNDS, CORE_COST_REQUESTS, CORE_COST_SCENARIOS,
 // CORE_COST_PROFILE=1 to profile the AgentWall loops alone with --cpu-prof: see the script in package.json)
+import { EventEmitter } from 'node:events';
 import { Readable } from 'node:stream';
 import { createAgentWall, type CoreRequest, type CoreResponse } from '@agentwall/core/node';
 import { startMockLlm } from '@agentwall/mock-llm';
@@ -98,7 +99,8 @@ function splitEvents(text: Buffer): Buffer[] {
   return out;
 }
 
-class Gone extends (await import('node:events')).EventEmitter {
+/** The client-gone signal of a request whose client never leaves. */
+class Gone extends EventEmitter {
   aborted = false;
 }
 
@@ -151,12 +153,13 @@ const scenarios = wanted.map((id) => {
 });
 
 const canned = await cannedAnswers(scenarios);
-const results = new Map<string, { aw: number[]; harness: number[] }>();
+/** Per scenario: one request through AgentWall, one through the harness alone, and the rounds' CPU per request of each. */
+const loops = new Map<string, { send: () => Promise<void>; harness: () => Promise<void>; aw: number[]; bare: number[] }>();
 for (const s of scenarios) {
   const answers = canned.get(s.id)!;
   const answer = [...answers.values()][0]!;
   const aw = createAgentWall(agentwallOptionsFor({ agentKey: AGENT_KEY, upstreamUrl: `${UPSTREAM}/v1`, upstreamKey: 'sk-core-cost', dispatcher: new CannedUpstream(answers), ...extraOptions }));
-  const body = Buffer.from(requestBody(s.id === 'chat-long' ? 'small' : 'small', s));
+  const body = Buffer.from(requestBody('small', s));
   const headers = requestHeaders(s, AGENT_KEY);
   const send = async (): Promise<void> => {
     const r = await aw.handle(coreRequest(s, body, headers));
@@ -167,17 +170,13 @@ for (const s of scenarios) {
   // Warm-up: the JIT and the store's caches settle before anything is counted.
   await loop(Math.min(requests, 2000), 16, send);
   await loop(Math.min(requests, 2000), 16, harness);
-  results.set(s.id, { aw: [], harness: [] });
-  (s as Scenario & { send?: () => Promise<void>; harness?: () => Promise<void> }).send = send;
-  (s as Scenario & { harness?: () => Promise<void> }).harness = harness;
+  loops.set(s.id, { send, harness, aw: [], bare: [] });
 }
 
 for (let r = 0; r < rounds; r++) {
-  for (const s of scenarios) {
-    const x = s as Scenario & { send: () => Promise<void>; harness: () => Promise<void> };
-    const res = results.get(s.id)!;
-    res.aw.push(await loop(requests, 16, x.send));
-    if (!profileOnly) res.harness.push(await loop(requests, 16, x.harness));
+  for (const l of loops.values()) {
+    l.aw.push(await loop(requests, 16, l.send));
+    if (!profileOnly) l.bare.push(await loop(requests, 16, l.harness));
   }
 }
 
@@ -185,12 +184,11 @@ console.log(`core cost per request, CPU µs (median of ${rounds} rounds × ${req
 console.log('| scenario | AgentWall + harness | harness | AgentWall |');
 console.log('|---|---:|---:|---:|');
 const out: Record<string, number> = {};
-for (const s of scenarios) {
-  const res = results.get(s.id)!;
-  const a = median(res.aw);
-  const h = profileOnly ? 0 : median(res.harness);
-  out[s.id] = a - h;
-  console.log(`| ${s.id} | ${a.toFixed(1)} | ${h.toFixed(1)} | ${(a - h).toFixed(1)} |`);
+for (const [id, l] of loops) {
+  const a = median(l.aw);
+  const h = profileOnly ? 0 : median(l.bare);
+  out[id] = a - h;
+  console.log(`| ${id} | ${a.toFixed(1)} | ${h.toFixed(1)} | ${(a - h).toFixed(1)} |`);
 }
 if (env['CORE_COST_JSON']) console.log(JSON.stringify(out));
 process.exit(0);
